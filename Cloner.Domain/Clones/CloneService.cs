@@ -1,0 +1,225 @@
+using System.Globalization;
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Processes;
+using Cloner.Domain.Provisioning;
+using Cloner.Domain.Storage;
+
+namespace Cloner.Domain.Clones;
+
+/// <summary>
+/// What the dashboard and the API ask of clones. Every operation on one clone runs under that
+/// clone's lock; operations on different clones run side by side.
+/// </summary>
+public sealed class CloneService(
+    IBlueprintCatalog catalog,
+    ICloneStore clones,
+    IStepEventStore stepEvents,
+    IComponentSupervisor supervisor,
+    IResourceMonitor monitor,
+    CloneCreator creator,
+    CloneRemover remover,
+    CloneLocks locks)
+{
+    private readonly SemaphoreSlim _naming = new(1, 1);
+
+    public BlueprintCatalogSnapshot Blueprints() => catalog.Read();
+
+    public async Task<CreateOutcome> CreateAsync(CreateCloneRequest request, CancellationToken cancellationToken)
+    {
+        var blueprint = catalog.Read().Find(request.Blueprint)
+            ?? throw new CloneValidationException(new Dictionary<string, string[]>
+            {
+                ["blueprint"] = [$"there is no blueprint named '{CloneRequestRules.Printable(request.Blueprint)}'"],
+            });
+
+        var errors = CloneRequestRules.Check(request, blueprint);
+        if (errors.Count > 0)
+        {
+            throw new CloneValidationException(errors);
+        }
+
+        var (name, number) = await PickNameAsync(request, blueprint, cancellationToken);
+        using var _ = await locks.AcquireAsync(name, cancellationToken);
+        if (await clones.FindAsync(name, cancellationToken) is not null)
+        {
+            throw new CloneNameTakenException(name);
+        }
+
+        return await creator.CreateAsync(request, blueprint, name, number);
+    }
+
+    public async Task<DeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync(name, cancellationToken);
+        var clone = await clones.FindAsync(name, cancellationToken) ?? throw new UnknownCloneException(name);
+        return await remover.DeleteAsync(clone, catalog.Read().Find(clone.Blueprint));
+    }
+
+    public Task<ComponentRecord> StartComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+        OnComponentAsync(clone, component, cancellationToken,
+            (c, spec) => supervisor.StartAsync(c, spec, CancellationToken.None));
+
+    public Task<ComponentRecord> StopComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+        OnComponentAsync(clone, component, cancellationToken,
+            (c, spec) => supervisor.StopAsync(c, spec, CancellationToken.None));
+
+    public Task<ComponentRecord> RestartComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+        OnComponentAsync(clone, component, cancellationToken, async (c, spec) =>
+        {
+            await supervisor.StopAsync(c, spec, CancellationToken.None);
+            return await supervisor.StartAsync(c, spec, CancellationToken.None);
+        });
+
+    public async Task<IReadOnlyList<CloneView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = catalog.Read();
+        var all = await clones.ListAsync(cancellationToken);
+        return all.Select(c => View(c, snapshot.Find(c.Blueprint))).ToList();
+    }
+
+    public async Task<CloneDetails?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var clone = await clones.FindAsync(name, cancellationToken);
+        if (clone is null)
+        {
+            return null;
+        }
+
+        var steps = await stepEvents.ListAsync(name, cancellationToken);
+        return new CloneDetails(View(clone, catalog.Read().Find(clone.Blueprint)), steps);
+    }
+
+    /// <summary>The last lines of a component's log; throws for an unknown clone or component.</summary>
+    public async Task<IReadOnlyList<LogLine>> TailAsync(string clone, string component, int count,
+        CancellationToken cancellationToken)
+    {
+        var (_, spec) = await FindComponentAsync(clone, component, cancellationToken);
+        return supervisor.Tail(clone, spec.Name, Math.Clamp(count, 0, 100_000));
+    }
+
+    public async Task<string> LogFileAsync(string clone, string component, CancellationToken cancellationToken)
+    {
+        var (_, spec) = await FindComponentAsync(clone, component, cancellationToken);
+        return supervisor.LogFilePath(clone, spec.Name);
+    }
+
+    /// <summary>
+    /// Run once at start-up: finishes the undo of creates and the deletes that a stopped Cloner
+    /// left half done, then hands the remaining clones to the supervisor to reconcile.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = catalog.Read();
+        foreach (var clone in await clones.ListAsync(cancellationToken))
+        {
+            if (clone.Status is CloneStatus.Creating or CloneStatus.Deleting)
+            {
+                using var _ = await locks.AcquireAsync(clone.Name, cancellationToken);
+                await remover.DeleteAsync(clone, snapshot.Find(clone.Blueprint));
+            }
+        }
+
+        var left = await clones.ListAsync(cancellationToken);
+        await supervisor.ReconcileAsync(
+            left.Where(c => c.Status == CloneStatus.Ready)
+                .Select(c => (c, snapshot.Find(c.Blueprint)))
+                .ToList(),
+            cancellationToken);
+    }
+
+    private CloneView View(Clone clone, Blueprint? blueprint)
+    {
+        var specs = blueprint?.Components ?? [];
+        return new CloneView(clone, specs
+            .Select(s => new ComponentView(
+                s.Name,
+                supervisor.Current(clone.Name, s.Name),
+                monitor.Latest(clone.Name, s.Name),
+                s.Autostart))
+            .ToList());
+    }
+
+    private async Task<ComponentRecord> OnComponentAsync(
+        string cloneName,
+        string component,
+        CancellationToken cancellationToken,
+        Func<Clone, ComponentSpec, Task<ComponentRecord>> action)
+    {
+        using var _ = await locks.AcquireAsync(cloneName, cancellationToken);
+        var (clone, spec) = await FindComponentAsync(cloneName, component, cancellationToken);
+        if (clone.Status != CloneStatus.Ready)
+        {
+            throw new CloneBusyException(cloneName, clone.Status.ToString().ToLowerInvariant());
+        }
+
+        return await action(clone, spec);
+    }
+
+    private async Task<(Clone, ComponentSpec)> FindComponentAsync(
+        string cloneName, string component, CancellationToken cancellationToken)
+    {
+        var clone = await clones.FindAsync(cloneName, cancellationToken)
+            ?? throw new UnknownCloneException(cloneName);
+        var blueprint = catalog.Read().Find(clone.Blueprint)
+            ?? throw new CloneRequestException(
+                $"Clone '{cloneName}' was made from blueprint '{clone.Blueprint}', which is no longer in the blueprints folder.");
+        var spec = blueprint.FindComponent(component)
+            ?? throw new UnknownComponentException(cloneName, component, blueprint.Components.Select(c => c.Name));
+        return (clone, spec);
+    }
+
+    /// <summary>The name asked for, or the blueprint's prefix with the lowest free number.</summary>
+    private async Task<(string Name, int Number)> PickNameAsync(
+        CreateCloneRequest request, Blueprint blueprint, CancellationToken cancellationToken)
+    {
+        await _naming.WaitAsync(cancellationToken);
+        try
+        {
+            var existing = await clones.ListAsync(cancellationToken);
+            var numbers = existing.Select(c => c.Number).ToHashSet();
+            if (request.Name is { } asked)
+            {
+                if (existing.Any(c => c.Name == asked))
+                {
+                    throw new CloneNameTakenException(asked);
+                }
+
+                var suffix = asked.StartsWith(blueprint.ClonePrefix, StringComparison.Ordinal)
+                    ? asked[blueprint.ClonePrefix.Length..]
+                    : "";
+                if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    && n > 0 && !numbers.Contains(n))
+                {
+                    return (asked, n);
+                }
+
+                return (asked, NextFree(numbers));
+            }
+
+            var names = existing.Select(c => c.Name).ToHashSet();
+            for (var number = 1; ; number++)
+            {
+                var name = blueprint.ClonePrefix + number.ToString(CultureInfo.InvariantCulture);
+                if (!names.Contains(name) && !numbers.Contains(number) && CloneName.IsValid(name))
+                {
+                    return (name, number);
+                }
+            }
+        }
+        finally
+        {
+            _naming.Release();
+        }
+    }
+
+    private static int NextFree(HashSet<int> numbers)
+    {
+        var number = 1;
+        while (numbers.Contains(number))
+        {
+            number++;
+        }
+
+        return number;
+    }
+}

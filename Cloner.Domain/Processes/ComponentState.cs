@@ -1,0 +1,12 @@
+namespace Cloner.Domain.Processes;
+
+public enum ComponentState
+{
+    Stopped,
+    Starting,
+    Running,
+    Stopping,
+    Exited,
+    Backoff,
+    Fatal,
+}
