@@ -166,7 +166,8 @@ http {
 }
 CONF
 
-    "$nginx_bin" -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$conf" -t 2>"$dir/nginx/test.log" || {
+    "$nginx_bin" -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$conf" -t \
+        2>"$dir/nginx/test.log" || {
         cat "$dir/nginx/test.log" >&2
         die "the generated nginx config does not pass nginx -t (output above)"
     }
@@ -184,9 +185,10 @@ CONF
 
 write_env() {
     local mysql_port=$1 password=$2 client_host=$3 nginx_port=$4
+    local admin="Server=127.0.0.1;Port=$mysql_port;User ID=root;Password=$password;SslMode=None"
     local nginx_args="$nginx_bin -p $dir/nginx -e $dir/nginx/error.log -c $dir/nginx/nginx.conf"
     cat >"$dir/env.tmp" <<ENV
-export CLONER_TEST_MYSQL_ADMIN='Server=127.0.0.1;Port=$mysql_port;User ID=root;Password=$password;SslMode=None'
+export CLONER_TEST_MYSQL_ADMIN='$admin'
 export CLONER_TEST_MYSQL_HOST='127.0.0.1'
 export CLONER_TEST_MYSQL_PORT='$mysql_port'
 export CLONER_TEST_MYSQL_CLIENT_HOST='$client_host'

@@ -67,11 +67,13 @@ internal sealed class BlueprintCopy(string source, FileExcludes excludes)
         {
             throw new ProvisioningException(
                 $"the blueprint file {relative} is a symbolic link to {link.LinkTarget}, which " +
-                $"is {(final is { Exists: true } ? "outside the blueprint folder" : "missing")}; " +
+                $"is {(final is { Exists: true } ? "outside the blueprint folder" : "missing")}" +
+                "; " +
                 "Cloner does not follow links out of a blueprint: replace it with a copy");
         }
 
-        var targetInClone = Path.GetRelativePath(Path.GetDirectoryName(link.FullName)!, final.FullName);
+        var linkFolder = Path.GetDirectoryName(link.FullName)!;
+        var targetInClone = Path.GetRelativePath(linkFolder, final.FullName);
         if (link is DirectoryInfo)
         {
             Directory.CreateSymbolicLink(destination, targetInClone);

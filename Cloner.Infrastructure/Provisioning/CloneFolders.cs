@@ -78,7 +78,7 @@ public sealed class CloneFolders(ClonerOptions options) : ICloneFolders
         {
             await using (var stream = new FileStream(temporary, create))
             {
-                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content);
+                var bytes = new UTF8Encoding(false).GetBytes(content);
                 await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);

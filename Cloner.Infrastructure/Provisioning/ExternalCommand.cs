@@ -59,8 +59,8 @@ public static class ExternalCommand
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             throw new ProvisioningException(
-                $"{key} '{commandLine}' did not finish within {timeout.TotalSeconds:0} s and was " +
-                $"killed; output: {Text(output)}");
+                $"{key} '{commandLine}' did not finish within {timeout.TotalSeconds:0} s " +
+                $"and was killed; output: {Text(output)}");
         }
 
         return new CommandResult(process.ExitCode, Text(output));
@@ -75,12 +75,14 @@ public static class ExternalCommand
         }
         catch (FormatException ex)
         {
-            throw new ProvisioningException($"{key} '{commandLine}' cannot be read: {ex.Message}", ex);
+            throw new ProvisioningException(
+                $"{key} '{commandLine}' cannot be read: {ex.Message}", ex);
         }
 
         if (words.Count == 0)
         {
-            throw new ProvisioningException($"{key} is empty; set it to a command such as nginx -t");
+            throw new ProvisioningException(
+                $"{key} is empty; set it to a command such as nginx -t");
         }
 
         var start = new ProcessStartInfo(words[0])
@@ -126,7 +128,9 @@ public static class ExternalCommand
     }
 }
 
-/// <summary>How a command ended: its exit code and what it wrote, stdout and stderr together.</summary>
+/// <summary>
+/// How a command ended: its exit code and what it wrote, stdout and stderr together.
+/// </summary>
 public sealed record CommandResult(int ExitCode, string Output)
 {
     public bool Succeeded => ExitCode == 0;

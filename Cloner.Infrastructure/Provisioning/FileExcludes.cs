@@ -35,7 +35,9 @@ public sealed class FileExcludes
         }
     }
 
-    /// <summary>Whether the entry at <paramref name="relativePath"/> ('/'-separated) is left out.</summary>
+    /// <summary>
+    /// Whether the entry at <paramref name="relativePath"/> ('/'-separated) is left out.
+    /// </summary>
     public bool IsExcluded(string relativePath, bool isFolder)
     {
         var name = relativePath[(relativePath.LastIndexOf('/') + 1)..];

@@ -66,15 +66,17 @@ public sealed partial class MySqlDatabaseProvisioner(
         if (databaseExists)
         {
             throw new ProvisioningException(
-                $"the MySQL database {database} exists already and Cloner did not make it for this " +
-                "clone; drop it yourself if it is not needed, or pick another clone name");
+                $"the MySQL database {database} exists already and Cloner did not make it " +
+                "for this clone; drop it yourself if it is not needed, or pick another clone " +
+                "name");
         }
 
         if (userExists)
         {
             throw new ProvisioningException(
-                $"the MySQL user {user}@{options.MySqlClientHost} exists already and Cloner did not " +
-                "make it for this clone; drop it yourself if it is not needed, or pick another name");
+                $"the MySQL user {user}@{options.MySqlClientHost} exists already and Cloner " +
+                "did not make it for this clone; drop it yourself if it is not needed, or pick " +
+                "another clone name");
         }
 
         await ExecuteAsync(connection, $"creating database {database}",
@@ -92,7 +94,7 @@ public sealed partial class MySqlDatabaseProvisioner(
             password, cancellationToken).ConfigureAwait(false);
 
         logger.LogInformation(
-            "Created MySQL database {Database} and user {User}@{ClientHost} with rights on it only",
+            "Created MySQL database {Database} and user {User}@{ClientHost}, granted it only",
             database, user, options.MySqlClientHost);
     }
 
@@ -150,8 +152,8 @@ public sealed partial class MySqlDatabaseProvisioner(
         await using var connection = await OpenAdminAsync(cancellationToken).ConfigureAwait(false);
         if (dropUser)
         {
-            await ExecuteAsync(connection, $"dropping user {user}", $"DROP USER IF EXISTS {account}",
-                null, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"dropping user {user}",
+                $"DROP USER IF EXISTS {account}", null, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Dropped MySQL user {User}@{ClientHost}", user,
                 options.MySqlClientHost);
         }
@@ -170,7 +172,8 @@ public sealed partial class MySqlDatabaseProvisioner(
         DatabaseIdentifier(database);
         Account(user);
         await using var connection = await OpenAdminAsync(cancellationToken).ConfigureAwait(false);
-        return await ExistsAsync(connection, database, user, cancellationToken).ConfigureAwait(false);
+        return await ExistsAsync(connection, database, user, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private async Task<(bool Database, bool User)> ExistsAsync(
@@ -284,7 +287,8 @@ public sealed partial class MySqlDatabaseProvisioner(
 
     /// <summary>The quoted <c>`user`@'host'</c> of a clone user.</summary>
     private string Account(string user) =>
-        $"{Quote(Checked(user, CloneName.UserNameLimit, "user"))}@{HostLiteral(options.MySqlClientHost)}";
+        Quote(Checked(user, CloneName.UserNameLimit, "user")) + "@" +
+        HostLiteral(options.MySqlClientHost);
 
     private static string Checked(string identifier, int limit, string what)
     {

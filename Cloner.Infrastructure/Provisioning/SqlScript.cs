@@ -94,7 +94,9 @@ public static class SqlScript
         return found < 0 ? text.Length : found + end.Length;
     }
 
-    /// <summary>The index just after the closing quote; doubled quotes and backslashes escape.</summary>
+    /// <summary>
+    /// The index just after the closing quote; doubled quotes and backslashes escape.
+    /// </summary>
     private static int SkipQuoted(string text, int open, char quote)
     {
         var i = open + 1;

@@ -20,7 +20,8 @@ public sealed class TcpPortProbe : IPortProbe
 
     private static bool CanBind(IPAddress address, int port)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(
+            AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             socket.Bind(new IPEndPoint(address, port));

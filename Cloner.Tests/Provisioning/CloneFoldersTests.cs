@@ -132,11 +132,13 @@ public sealed class CloneFoldersTests : IDisposable
     {
         Directory.CreateDirectory(_folders.PathOf("bot7"));
 
-        await _folders.WriteEnvAsync("bot7", "BOT_TOKEN='abc'\nPORT='8100'\n", CancellationToken.None);
+        await _folders.WriteEnvAsync("bot7", "BOT_TOKEN='abc'\nPORT='8100'\n",
+            CancellationToken.None);
 
         var path = Path.Combine(_folders.PathOf("bot7"), ".env");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        Assert.Equal([".env"], Directory.GetFiles(_folders.PathOf("bot7")).Select(Path.GetFileName));
+        Assert.Equal([".env"],
+            Directory.GetFiles(_folders.PathOf("bot7")).Select(Path.GetFileName));
         var entries = await _folders.ReadEnvAsync("bot7", CancellationToken.None);
         Assert.Equal([new("BOT_TOKEN", "abc"), new("PORT", "8100")], entries);
     }

@@ -7,7 +7,8 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("nginx -t", new[] { "nginx", "-t" })]
     [InlineData("  nginx   -s\treload  ", new[] { "nginx", "-s", "reload" })]
-    [InlineData("nginx -c '/etc/my nginx/nginx.conf' -t", new[] { "nginx", "-c", "/etc/my nginx/nginx.conf", "-t" })]
+    [InlineData("nginx -c '/my nginx/n.conf' -t",
+        new[] { "nginx", "-c", "/my nginx/n.conf", "-t" })]
     [InlineData("echo \"a \\\"b\\\" \\$HOME\"", new[] { "echo", "a \"b\" $HOME" })]
     [InlineData("echo a\\ b", new[] { "echo", "a b" })]
     [InlineData("echo 'it'\"'\"'s'", new[] { "echo", "it's" })]

@@ -23,7 +23,8 @@ public sealed class MySqlDatabaseProvisionerTests
     [Fact]
     public void Endpoint_ConnectionString_GivesItsFirstHostAndPort()
     {
-        var provisioner = Provisioner("Server=db1.example,db2.example;Port=3307;User ID=a;Password=b");
+        var provisioner = Provisioner(
+            "Server=db1.example,db2.example;Port=3307;User ID=a;Password=b");
 
         Assert.Null(provisioner.NotConfiguredReason);
         Assert.Equal(new DatabaseEndpoint("db1.example", 3307), provisioner.Endpoint);
@@ -34,12 +35,14 @@ public sealed class MySqlDatabaseProvisionerTests
     {
         var port = ClosedPort();
         var provisioner = Provisioner(
-            $"Server=127.0.0.1;Port={port};User ID=root;Password=AdminSecret123;ConnectionTimeout=3");
+            $"Server=127.0.0.1;Port={port};User ID=root;Password=AdminSecret123;" +
+            "ConnectionTimeout=3");
 
         var ex = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.CreateAsync(
             "bot7", "bot7", Password, _ => { }, CancellationToken.None));
 
-        Assert.StartsWith($"cannot reach MySQL at 127.0.0.1:{port}: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"cannot reach MySQL at 127.0.0.1:{port}: ", ex.Message,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("AdminSecret123", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
     }

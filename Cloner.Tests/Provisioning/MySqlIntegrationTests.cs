@@ -42,7 +42,8 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
         await provisioner.CreateAsync(name, name, Password, made.Add, CancellationToken.None);
 
         Assert.Equal([DatabaseMade.Database, DatabaseMade.User], made);
-        Assert.Equal((true, true), await provisioner.ExistsAsync(name, name, CancellationToken.None));
+        Assert.Equal((true, true),
+            await provisioner.ExistsAsync(name, name, CancellationToken.None));
         await using var connection = await OpenAsUserAsync(name, name);
         await Execute(connection, "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(10))");
         await Execute(connection, "INSERT INTO t VALUES (1, 'ü')");
@@ -82,7 +83,8 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
 
         await provisioner.DropAsync(name, name, true, true, CancellationToken.None);
 
-        Assert.Equal((false, false), await provisioner.ExistsAsync(name, name, CancellationToken.None));
+        Assert.Equal((false, false),
+            await provisioner.ExistsAsync(name, name, CancellationToken.None));
         await Assert.ThrowsAsync<MySqlException>(() => OpenAsUserAsync(name, name));
     }
 
@@ -104,7 +106,8 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
 
         Assert.Contains($"database {name} exists already", ex.Message, StringComparison.Ordinal);
         Assert.Empty(made);
-        Assert.Equal((true, false), await provisioner.ExistsAsync(name, name, CancellationToken.None));
+        Assert.Equal((true, false),
+            await provisioner.ExistsAsync(name, name, CancellationToken.None));
         await using var check = await OpenAdminAsync();
         Assert.Equal(["precious"], await Column(check, $"SHOW TABLES FROM `{name}`"));
     }

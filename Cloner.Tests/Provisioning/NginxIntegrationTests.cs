@@ -62,7 +62,8 @@ public sealed class NginxIntegrationTests : IDisposable
         Assert.Empty(Directory.GetFiles(TestServerEnvironment.NginxVhostsDir, $"*{bad}*"));
         Assert.True(NginxRuns(), "nginx stopped after the rejected vhost");
         Assert.Equal("still here", await GetWhenServedAsync($"/{good}/"));
-        using var alive = await _http.GetAsync(new Uri(TestServerEnvironment.NginxBaseUri, "/nginx-alive"));
+        using var alive = await _http.GetAsync(
+            new Uri(TestServerEnvironment.NginxBaseUri, "/nginx-alive"));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 

@@ -86,7 +86,8 @@ public sealed class NginxRouteInstallerTests : IDisposable
     public async Task Remove_InstalledVhost_DeletesIt()
     {
         var installer = Installer();
-        await installer.InstallAsync("bot7", "ok\n", new Progress<string>(), CancellationToken.None);
+        await installer.InstallAsync("bot7", "ok\n", new Progress<string>(),
+            CancellationToken.None);
 
         await installer.RemoveAsync("bot7", new Progress<string>(), CancellationToken.None);
 
@@ -137,7 +138,8 @@ public sealed class NginxRouteInstallerTests : IDisposable
             ClonesRoot = _temp.Combine("bots"),
             BlueprintsDir = _temp.Combine("blueprints"),
             NginxVhostsDir = vhostsDir == "" ? _vhosts : vhostsDir,
-            NginxTestCommand = $"sh -c 'cd {_vhosts} && if grep -H broken *.conf; then exit 1; fi'",
+            NginxTestCommand =
+                $"sh -c 'cd {_vhosts} && if grep -H broken *.conf; then exit 1; fi'",
             NginxReloadCommand = reload,
         }, NullLogger<NginxRouteInstaller>.Instance)
         {

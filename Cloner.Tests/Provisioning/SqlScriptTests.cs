@@ -21,7 +21,8 @@ public sealed class SqlScriptTests
         Assert.Collection(statements,
             s =>
             {
-                Assert.Equal("CREATE TABLE users (id INT, name VARCHAR(20) DEFAULT 'a;b')", s.Text);
+                Assert.Equal(
+                    "CREATE TABLE users (id INT, name VARCHAR(20) DEFAULT 'a;b')", s.Text);
                 Assert.Equal(2, s.Line);
             },
             s =>

@@ -1,6 +1,8 @@
 namespace Cloner.Tests.Provisioning;
 
-/// <summary>A fresh folder under the system temp folder, removed with everything in it on dispose.</summary>
+/// <summary>
+/// A fresh folder under the system temp folder, removed with everything in it on dispose.
+/// </summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder()

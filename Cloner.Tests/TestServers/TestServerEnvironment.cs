@@ -46,30 +46,44 @@ public static class TestServerEnvironment
     public static int MySqlPort => int.Parse(Required(MySqlPortVariable),
         System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The host part a user needs so that a TCP client from 127.0.0.1 signs in as it.</summary>
+    /// <summary>
+    /// The host part a user needs so that a TCP client from 127.0.0.1 signs in as it.
+    /// </summary>
     public static string MySqlClientHost => Required(MySqlClientHostVariable);
 
     public static int NginxPort => int.Parse(Required(NginxPortVariable),
         System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The folder the private nginx includes <c>*.conf</c> from, inside its server block.</summary>
+    /// <summary>
+    /// The folder the private nginx includes <c>*.conf</c> from, inside its server block.
+    /// </summary>
     public static string NginxVhostsDir => Required(NginxVhostsVariable);
 
-    /// <summary>The full <c>nginx -p ... -c ... -t</c> command line of the private nginx.</summary>
+    /// <summary>
+    /// The full <c>nginx -p ... -c ... -t</c> command line of the private nginx.
+    /// </summary>
     public static string NginxTestCommand => Required(NginxTestCommandVariable);
 
-    /// <summary>The full <c>nginx -p ... -c ... -s reload</c> command line of the private nginx.</summary>
+    /// <summary>
+    /// The full <c>nginx -p ... -c ... -s reload</c> command line of the private nginx.
+    /// </summary>
     public static string NginxReloadCommand => Required(NginxReloadCommandVariable);
 
     public static string NginxPidFile => Required(NginxPidFileVariable);
 
-    /// <summary>Where the private nginx serves: <c>http://127.0.0.1:port</c>, no trailing slash.</summary>
+    /// <summary>
+    /// Where the private nginx serves: <c>http://127.0.0.1:port</c>, no trailing slash.
+    /// </summary>
     public static Uri NginxBaseUri => new($"http://127.0.0.1:{NginxPort}");
 
-    /// <summary>Skips the calling <c>[SkippableFact]</c> when a MySQL variable is missing.</summary>
+    /// <summary>
+    /// Skips the calling <c>[SkippableFact]</c> when a MySQL variable is missing.
+    /// </summary>
     public static void SkipUnlessMySql() => SkipWhenMissing(MissingMySql);
 
-    /// <summary>Skips the calling <c>[SkippableFact]</c> when an nginx variable is missing.</summary>
+    /// <summary>
+    /// Skips the calling <c>[SkippableFact]</c> when an nginx variable is missing.
+    /// </summary>
     public static void SkipUnlessNginx() => SkipWhenMissing(MissingNginx);
 
     /// <summary>
@@ -94,7 +108,8 @@ public static class TestServerEnvironment
         "then `source DIR/env` before dotnet test");
 
     private static string? FirstMissing(IEnumerable<string> variables) =>
-        variables.FirstOrDefault(v => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)));
+        variables.FirstOrDefault(v =>
+            string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)));
 
     private static string Required(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
