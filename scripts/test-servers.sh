@@ -15,6 +15,10 @@ usage() {
 }
 
 [[ $# -eq 2 ]] || usage
+[[ $EUID -eq 0 ]] || {
+    echo "test-servers: run as root (apt-get and mariadbd --user=root need it)" >&2
+    exit 1
+}
 action=$1
 mkdir -p "$2"
 dir=$(cd "$2" && pwd)
