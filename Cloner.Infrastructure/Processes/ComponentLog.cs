@@ -65,7 +65,9 @@ internal sealed class ComponentLog : IAsyncDisposable
         }
     }
 
-    /// <summary>A line from Cloner itself about the component (started, exited, stopped).</summary>
+    /// <summary>
+    /// A line from Cloner itself about the component (started, exited, stopped).
+    /// </summary>
     public void Note(string text) =>
         _queue.Writer.TryWrite((_time.GetUtcNow(), false, "[cloner] " + text));
 

@@ -57,7 +57,9 @@ public sealed class LineFramer
         }
     }
 
-    /// <summary>Hands on the partial line, keeping back a UTF-8 sequence that is not complete yet.</summary>
+    /// <summary>
+    /// Hands on the partial line, keeping back a UTF-8 sequence that is not complete yet.
+    /// </summary>
     public void Flush()
     {
         if (_length == 0)
@@ -95,7 +97,8 @@ public sealed class LineFramer
             var read = stream.ReadAsync(buffer, cancellationToken).AsTask();
             if (framer.HasPartialLine && !read.IsCompleted)
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var idle =
+                    CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var quiet = Task.Delay(IdleFlush, time, idle.Token);
                 if (await Task.WhenAny(read, quiet) == quiet)
                 {
@@ -119,7 +122,8 @@ public sealed class LineFramer
         }
     }
 
-    private static async ValueTask Hand(LineFramer framer, Func<IReadOnlyList<string>, ValueTask> onLines)
+    private static async ValueTask Hand(
+        LineFramer framer, Func<IReadOnlyList<string>, ValueTask> onLines)
     {
         var lines = framer.TakeLines();
         if (lines.Count > 0)
@@ -191,7 +195,9 @@ public sealed class LineFramer
 
     private void Emit(ReadOnlySpan<byte> text) => _ready.Add(_utf8.GetString(text));
 
-    /// <summary>How many bytes at the end start a UTF-8 sequence that is not complete yet.</summary>
+    /// <summary>
+    /// How many bytes at the end start a UTF-8 sequence that is not complete yet.
+    /// </summary>
     private static int IncompleteTail(ReadOnlySpan<byte> bytes)
     {
         for (var back = 1; back <= Math.Min(3, bytes.Length); back++)

@@ -37,7 +37,9 @@ public static class ProcFs
         }
     }
 
-    /// <summary>The command line with its NUL-separated arguments joined by spaces, or null.</summary>
+    /// <summary>
+    /// The command line with its NUL-separated arguments joined by spaces, or null.
+    /// </summary>
     public static string? CommandLine(int pid)
     {
         var bytes = ReadBytes(pid, "cmdline");
@@ -90,7 +92,9 @@ public static class ProcFs
     public static bool GroupHasLiveMembers(int processGroup) =>
         All().Any(s => s.ProcessGroup == processGroup && !s.IsZombie);
 
-    /// <summary>Whether any process at all, zombies included, is left in the process group.</summary>
+    /// <summary>
+    /// Whether any process at all, zombies included, is left in the process group.
+    /// </summary>
     public static bool GroupHasMembers(int processGroup) =>
         All().Any(s => s.ProcessGroup == processGroup);
 

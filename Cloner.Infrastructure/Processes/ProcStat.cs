@@ -37,7 +37,8 @@ public sealed record ProcStat(
         // After the comm: field 3 (state) is rest[0], so field n is rest[n - 3].
         var rest = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (rest.Length < 22 || rest[0].Length != 1
-            || !int.TryParse(line.AsSpan(0, open).Trim(), CultureInfo.InvariantCulture, out var pid))
+            || !int.TryParse(line.AsSpan(0, open).Trim(), CultureInfo.InvariantCulture,
+                out var pid))
         {
             return null;
         }

@@ -42,7 +42,10 @@ public sealed partial class ProcessSupervisor
     }
 
     private async Task ReconcileRecordAsync(
-        ComponentRecord record, Clone? clone, Blueprint? blueprint, CancellationToken cancellationToken)
+        ComponentRecord record,
+        Clone? clone,
+        Blueprint? blueprint,
+        CancellationToken cancellationToken)
     {
         var entry = Entry(record.CloneName, record.Component);
         var spec = blueprint?.FindComponent(record.Component);
@@ -58,7 +61,8 @@ public sealed partial class ProcessSupervisor
             entry.Spec = spec;
             entry.LastClone = clone;
             if (record.Pid is { } pid
-                && IsSameProcess(pid, record.ProcessStartTicks, record.CommandLine, allowZombie: false))
+                && IsSameProcess(pid, record.ProcessStartTicks, record.CommandLine,
+                    allowZombie: false))
             {
                 await AdoptAsync(entry, record, pid);
                 return;
@@ -102,7 +106,8 @@ public sealed partial class ProcessSupervisor
             StartedAt = record.StartedAt ?? _time.GetUtcNow(),
         };
         entry.Run = run;
-        _logger.LogInformation("Re-adopted {Clone}/{Component} ({Pid}); its output is not captured",
+        _logger.LogInformation(
+            "Re-adopted {Clone}/{Component} ({Pid}); its output is not captured",
             record.CloneName, record.Component, pid);
         entry.Log.Note($"re-adopted pid {pid} after a Cloner restart; its output is not captured");
         _ = WatchAdoptedAsync(entry, run);
@@ -141,13 +146,15 @@ public sealed partial class ProcessSupervisor
         foreach (var stray in strays)
         {
             _logger.LogWarning(
-                "Stopping process group {Pid} ({Command}): it carries CLONER_CLONE but no component owns it",
+                "Stopping process group {Pid} ({Command}): it carries CLONER_CLONE "
+                + "but no component owns it",
                 stray.ProcessGroup, stray.Comm);
             SignalStray(stray, ProcFs.SigTerm);
         }
 
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (strays.Any(s => ProcFs.GroupHasLiveMembers(s.ProcessGroup)) && _time.GetUtcNow() < deadline)
+        while (strays.Any(s => ProcFs.GroupHasLiveMembers(s.ProcessGroup))
+            && _time.GetUtcNow() < deadline)
         {
             await Task.Delay(_groupPoll);
         }

@@ -19,7 +19,9 @@ namespace Cloner.Infrastructure.Processes;
 /// </summary>
 public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisposable
 {
-    /// <summary>Set in every component's environment, so strays of this Cloner can be told apart.</summary>
+    /// <summary>
+    /// Set in every component's environment, so strays of this Cloner can be told apart.
+    /// </summary>
     public const string DataDirVariable = "CLONER_DATA_DIR";
 
     private static readonly TimeSpan _adoptedPoll = TimeSpan.FromMilliseconds(500);
@@ -140,7 +142,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 entry.CancelPendingRestart();
                 if (entry.Run is { } run)
                 {
-                    await StopRunAsync(entry, run, entry.Spec?.StopTimeout ?? TimeSpan.FromSeconds(10));
+                    await StopRunAsync(entry, run,
+                        entry.Spec?.StopTimeout ?? TimeSpan.FromSeconds(10));
                 }
 
                 _components.TryRemove(new((clone, entry.Component), entry));
@@ -170,7 +173,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         _components.Values
             .Select(e => (e, Run: e.Run))
             .Where(x => x.Run is { StartTicks: not null })
-            .Select(x => new RunningGroup(x.e.Clone, x.e.Component, x.Run!.Pid, x.Run.StartTicks!.Value))
+            .Select(x => new RunningGroup(
+                x.e.Clone, x.e.Component, x.Run!.Pid, x.Run.StartTicks!.Value))
             .ToList();
 
     public async ValueTask DisposeAsync()
@@ -258,7 +262,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     {
         if (!Directory.Exists(clone.Folder))
         {
-            return $"the clone folder {clone.Folder} does not exist; delete the clone and create it again";
+            return $"the clone folder {clone.Folder} does not exist; "
+                + "delete the clone and create it again";
         }
 
         Dictionary<string, string> environment;
@@ -266,19 +271,23 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         {
             environment = await EnvironmentOfAsync(clone, spec);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex)
+            when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
-            return $"the .env of {clone.Name} could not be read ({ex.GetType().Name}); check the file in {clone.Folder}";
+            return $"the .env of {clone.Name} could not be read ({ex.GetType().Name}); "
+                + $"check the file in {clone.Folder}";
         }
 
-        var command = CommandPath.Resolve(spec.Command, environment.GetValueOrDefault("PATH"), clone.Folder);
+        var command = CommandPath.Resolve(
+            spec.Command, environment.GetValueOrDefault("PATH"), clone.Folder);
         if (command is null)
         {
             return $"the command '{spec.Command}' of component {spec.Name} was not found on PATH "
                 + "or is not executable; install it or fix the command in the blueprint";
         }
 
-        var setsid = CommandPath.Resolve("setsid", Environment.GetEnvironmentVariable("PATH"), "/");
+        var setsid = CommandPath.Resolve(
+            "setsid", Environment.GetEnvironmentVariable("PATH"), "/");
         if (setsid is null)
         {
             return "util-linux 'setsid' was not found on PATH; install util-linux";
@@ -366,7 +375,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     /// Waits until setsid has exec'd the command (the command line is no longer setsid's),
     /// then reads the process once. Null when it is gone already: its exit is handled then.
     /// </summary>
-    private async Task<(ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
+    private async Task<(
+        ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
     {
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
         while (true)
@@ -387,7 +397,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private async Task<Dictionary<string, string>> EnvironmentOfAsync(Clone clone, ComponentSpec spec)
+    private async Task<Dictionary<string, string>> EnvironmentOfAsync(
+        Clone clone, ComponentSpec spec)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
@@ -399,7 +410,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             }
         }
 
-        foreach (var (key, value) in await _folders.ReadEnvAsync(clone.Name, CancellationToken.None))
+        var fromEnvFile = await _folders.ReadEnvAsync(clone.Name, CancellationToken.None);
+        foreach (var (key, value) in fromEnvFile)
         {
             environment[key] = value;
         }
@@ -410,7 +422,9 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         return environment;
     }
 
-    /// <summary>Cloner's settings and connection strings hold secrets; no component gets them.</summary>
+    /// <summary>
+    /// Cloner's settings and connection strings hold secrets; no component gets them.
+    /// </summary>
     private static bool IsClonersOwn(string key) =>
         key.StartsWith("Cloner__", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
@@ -431,7 +445,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private async Task WatchChildAsync(SupervisedComponent entry, ComponentRun run, Process process)
+    private async Task WatchChildAsync(
+        SupervisedComponent entry, ComponentRun run, Process process)
     {
         int? exitCode;
         try
@@ -485,7 +500,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private async Task PromoteAsync(SupervisedComponent entry, ComponentRun run, TimeSpan startSeconds)
+    private async Task PromoteAsync(
+        SupervisedComponent entry, ComponentRun run, TimeSpan startSeconds)
     {
         try
         {
@@ -516,7 +532,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private async Task OnUnexpectedExitAsync(SupervisedComponent entry, ComponentRun run, int? exitCode)
+    private async Task OnUnexpectedExitAsync(
+        SupervisedComponent entry, ComponentRun run, int? exitCode)
     {
         await entry.Gate.WaitAsync();
         try
@@ -529,10 +546,13 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             entry.Run = null;
             run.Process?.Dispose();
             var uptime = _time.GetUtcNow() - run.StartedAt;
-            var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
-            _logger.LogWarning("{Clone}/{Component} ({Pid}) exited with code {ExitCode} after {Uptime}",
+            var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ?? "unknown";
+            _logger.LogWarning(
+                "{Clone}/{Component} ({Pid}) exited with code {ExitCode} after {Uptime}",
                 entry.Clone, entry.Component, run.Pid, code, uptime);
-            entry.Log.Note($"pid {run.Pid} exited with code {code} after {uptime.TotalSeconds:0.0} s");
+            entry.Log.Note(
+                $"pid {run.Pid} exited with code {code} after {uptime.TotalSeconds:0.0} s");
 
             var ended = entry.Record with
             {
@@ -556,7 +576,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             entry.Failures = RestartBackoff.FailuresAfter(entry.Failures, uptime);
             if (RestartBackoff.IsFatal(entry.Failures))
             {
-                _logger.LogError("{Clone}/{Component} failed {Failures} times in a row; not restarting it",
+                _logger.LogError(
+                    "{Clone}/{Component} failed {Failures} times in a row; not restarting it",
                     entry.Clone, entry.Component, entry.Failures);
                 await SaveAsync(entry, ended with
                 {
@@ -644,9 +665,11 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         if (!clean)
         {
             _logger.LogWarning(
-                "{Clone}/{Component} ({Pid}) outlived SIGTERM by {Timeout}; sending SIGKILL to its group",
+                "{Clone}/{Component} ({Pid}) outlived SIGTERM by {Timeout}; "
+                + "sending SIGKILL to its group",
                 entry.Clone, entry.Component, run.Pid, timeout);
-            entry.Log.Note($"still running after {timeout.TotalSeconds:0.#} s: SIGKILL to its process group");
+            entry.Log.Note(
+                $"still running after {timeout.TotalSeconds:0.#} s: SIGKILL to its process group");
             SignalGroup(run, ProcFs.SigKill);
         }
 
@@ -678,15 +701,20 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             ProcessStartTicks = null,
             CommandLine = null,
             ExitCode = exitCode,
-            Message = clean ? null : $"killed after it outlived SIGTERM by {timeout.TotalSeconds:0.#} s",
+            Message = clean
+                ? null
+                : $"killed after it outlived SIGTERM by {timeout.TotalSeconds:0.#} s",
         });
     }
 
     /// <summary>True once no process of the run's group is left; false at the timeout.</summary>
-    private async Task<bool> WaitForGroupAsync(ComponentRun run, TimeSpan timeout, bool includeZombies)
+    private async Task<bool> WaitForGroupAsync(
+        ComponentRun run, TimeSpan timeout, bool includeZombies)
     {
         var deadline = _time.GetUtcNow() + timeout;
-        while (includeZombies ? ProcFs.GroupHasMembers(run.Pid) : ProcFs.GroupHasLiveMembers(run.Pid))
+        while (includeZombies
+            ? ProcFs.GroupHasMembers(run.Pid)
+            : ProcFs.GroupHasLiveMembers(run.Pid))
         {
             if (_time.GetUtcNow() >= deadline)
             {
@@ -733,7 +761,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private static bool IsSameProcess(int pid, long? startTicks, string? commandLine, bool allowZombie)
+    private static bool IsSameProcess(
+        int pid, long? startTicks, string? commandLine, bool allowZombie)
     {
         var stat = ProcFs.Stat(pid);
         if (stat is null || startTicks is null || stat.StartTicks != startTicks
@@ -745,7 +774,8 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         return commandLine is null || ProcFs.CommandLine(pid) == commandLine;
     }
 
-    private async Task<ComponentRecord> SaveAsync(SupervisedComponent entry, ComponentRecord record)
+    private async Task<ComponentRecord> SaveAsync(
+        SupervisedComponent entry, ComponentRecord record)
     {
         record = record with { UpdatedAt = _time.GetUtcNow() };
         entry.Record = record;
@@ -756,12 +786,14 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         catch (Exception ex)
         {
             // The process state is real whatever the store says; the next change writes again.
-            _logger.LogError(ex, "Could not write the state {State} of {Clone}/{Component} to the store",
+            _logger.LogError(ex,
+                "Could not write the state {State} of {Clone}/{Component} to the store",
                 record.State, record.CloneName, record.Component);
         }
 
         _feed.Publish(new ComponentChanged(record));
-        _logger.LogDebug("{Clone}/{Component} is {State}", record.CloneName, record.Component, record.State);
+        _logger.LogDebug("{Clone}/{Component} is {State}",
+            record.CloneName, record.Component, record.State);
         return record;
     }
 
@@ -782,13 +814,16 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     private string CloneLogsDir(string clone) =>
         Path.Combine(_options.LogsDir, FileName(clone, "clone"));
 
-    /// <summary>A clone or component name as a file name; refuses anything that could leave the folder.</summary>
+    /// <summary>
+    /// A clone or component name as a file name; refuses anything that could leave the folder.
+    /// </summary>
     private static string FileName(string name, string what)
     {
         if (string.IsNullOrEmpty(name) || name is "." or ".."
             || name.IndexOfAny(['/', '\\', '\0']) >= 0)
         {
-            throw new ArgumentException($"'{name}' is not a valid {what} name for a log folder", what);
+            throw new ArgumentException(
+                $"'{name}' is not a valid {what} name for a log folder", what);
         }
 
         return name;

@@ -27,7 +27,8 @@ public sealed class ResourceMonitor(
     public const int HistoryCapacity = 600;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string Clone, string Component), Queue<ResourceSample>> _history = [];
+    private readonly Dictionary<(string Clone, string Component), Queue<ResourceSample>>
+        _history = [];
     private readonly Dictionary<(string Clone, string Component), ResourceSample> _latest = [];
     private Dictionary<(int Pid, long StartTicks), long> _ticksBefore = [];
     private DateTimeOffset? _before;
@@ -45,7 +46,9 @@ public sealed class ResourceMonitor(
     {
         lock (_gate)
         {
-            return _history.TryGetValue((clone, component), out var samples) ? samples.ToArray() : [];
+            return _history.TryGetValue((clone, component), out var samples)
+                ? samples.ToArray()
+                : [];
         }
     }
 
@@ -115,7 +118,8 @@ public sealed class ResourceMonitor(
         }
     }
 
-    private void Keep(List<(RunningGroup Group, ResourceSample Sample)> samples, DateTimeOffset now)
+    private void Keep(
+        List<(RunningGroup Group, ResourceSample Sample)> samples, DateTimeOffset now)
     {
         lock (_gate)
         {

@@ -20,7 +20,8 @@ public sealed class RotatingLogFile : IDisposable
     private readonly Lock _gate = new();
     private FileStream? _stream;
 
-    public RotatingLogFile(string path, long maxBytes = DefaultMaxBytes, int backups = DefaultBackups)
+    public RotatingLogFile(
+        string path, long maxBytes = DefaultMaxBytes, int backups = DefaultBackups)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(backups, 0);
@@ -58,9 +59,12 @@ public sealed class RotatingLogFile : IDisposable
 
     public static string Format(LogLine line) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{line.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {(line.IsError ? "err" : "out")} {line.Text}\n");
+            $"{line.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {(line.IsError ? "err" : "out")} "
+            + $"{line.Text}\n");
 
-    /// <summary>Reads back the last lines of a log file, oldest first; empty when there is none.</summary>
+    /// <summary>
+    /// Reads back the last lines of a log file, oldest first; empty when there is none.
+    /// </summary>
     public static IReadOnlyList<LogLine> ReadTail(string path, int count)
     {
         if (count <= 0 || !File.Exists(path))
@@ -70,7 +74,8 @@ public sealed class RotatingLogFile : IDisposable
 
         var lines = new Queue<string>(count);
         using (var reader = new StreamReader(
-            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete),
+            new FileStream(path, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete),
             _utf8))
         {
             while (reader.ReadLine() is { } text)

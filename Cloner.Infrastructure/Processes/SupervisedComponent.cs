@@ -31,7 +31,9 @@ internal sealed class SupervisedComponent(string clone, string component, Compon
         set => _record = value;
     }
 
-    /// <summary>The spec and clone of the last start or stop, used by automatic restarts.</summary>
+    /// <summary>
+    /// The spec and clone of the last start or stop, used by automatic restarts.
+    /// </summary>
     public ComponentSpec? Spec { get; set; }
 
     public Clone? LastClone { get; set; }
@@ -68,7 +70,9 @@ internal sealed class ComponentRun
 
     public Process? Process { get; init; }
 
-    /// <summary>Completes with the exit code (null when unknown) once the leader is gone.</summary>
+    /// <summary>
+    /// Completes with the exit code (null when unknown) once the leader is gone.
+    /// </summary>
     public TaskCompletionSource<int?> Exit { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -77,7 +81,9 @@ internal sealed class ComponentRun
 
     private volatile bool _stopRequested;
 
-    /// <summary>Set before a stop signals the group, so its exit is not taken for a crash.</summary>
+    /// <summary>
+    /// Set before a stop signals the group, so its exit is not taken for a crash.
+    /// </summary>
     public bool StopRequested
     {
         get => _stopRequested;

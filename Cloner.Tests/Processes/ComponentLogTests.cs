@@ -6,7 +6,9 @@ using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Tests.Processes;
 
-/// <summary>Real processes: a component's output on its way to the file, the ring and the feed.</summary>
+/// <summary>
+/// Real processes: a component's output on its way to the file, the ring and the feed.
+/// </summary>
 public sealed class ComponentLogTests : IAsyncLifetime
 {
     private readonly SupervisorHarness _harness = new();
@@ -35,7 +37,7 @@ public sealed class ComponentLogTests : IAsyncLifetime
         };
         using var feed = _harness.Feed.Subscribe(capacity: 100_000);
 
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "flood").State == ComponentState.Exited,
             TimeSpan.FromSeconds(30)));
@@ -65,7 +67,7 @@ public sealed class ComponentLogTests : IAsyncLifetime
     {
         var spec = SupervisorHarness.Shell("mix", "echo one; echo two >&2; printf 'three'");
 
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "mix").State == ComponentState.Exited,
             TimeSpan.FromSeconds(5)));
@@ -83,7 +85,7 @@ public sealed class ComponentLogTests : IAsyncLifetime
     public async Task Tail_NewSupervisorWithEmptyRing_ReadsFromFile()
     {
         var spec = SupervisorHarness.Shell("kept", "echo remembered");
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Tail("bot1", "kept", 10).Any(l => l.Text == "remembered"),
             TimeSpan.FromSeconds(5)));
@@ -98,10 +100,11 @@ public sealed class ComponentLogTests : IAsyncLifetime
     public async Task Forget_CloneWithRunningComponent_StopsItAndRemovesRecordsAndLogs()
     {
         var spec = SupervisorHarness.Shell("bot", "echo hi; sleep 1000");
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
         var logs = Path.GetDirectoryName(_harness.Supervisor.LogFilePath("bot1", "bot"))!;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => File.Exists(_harness.Supervisor.LogFilePath("bot1", "bot")), TimeSpan.FromSeconds(5)));
+            () => File.Exists(_harness.Supervisor.LogFilePath("bot1", "bot")),
+            TimeSpan.FromSeconds(5)));
 
         await _harness.Supervisor.ForgetAsync("bot1", CancellationToken.None);
 

@@ -44,8 +44,11 @@ public sealed class LogStorageTests : IDisposable
         }
 
         var files = Directory.GetFiles(_folder).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(["bot.log", "bot.log.1", "bot.log.2", "bot.log.3", "bot.log.4", "bot.log.5"], files);
-        Assert.All(Directory.GetFiles(_folder), f => Assert.InRange(new FileInfo(f).Length, 1, 200));
+        Assert.Equal(
+            ["bot.log", "bot.log.1", "bot.log.2", "bot.log.3", "bot.log.4", "bot.log.5"],
+            files);
+        Assert.All(Directory.GetFiles(_folder),
+            f => Assert.InRange(new FileInfo(f).Length, 1, 200));
 
         var newest = RotatingLogFile.ReadTail(path, 1000);
         Assert.Equal("line 100", newest[^1].Text);
@@ -62,7 +65,10 @@ public sealed class LogStorageTests : IDisposable
         var at = new DateTimeOffset(2025, 3, 1, 12, 30, 45, 123, TimeSpan.Zero);
         using (var file = new RotatingLogFile(path))
         {
-            file.Write([new LogLine(1, at, false, "hello"), new LogLine(2, at, true, "oops  two spaces")]);
+            file.Write([
+                new LogLine(1, at, false, "hello"),
+                new LogLine(2, at, true, "oops  two spaces"),
+            ]);
         }
 
         var lines = RotatingLogFile.ReadTail(path, 1);

@@ -47,7 +47,11 @@ public sealed class ProcStatTests
     [Fact]
     public void CpuPercent_TwoSamplesOneSecondApart_TicksOverElapsed()
     {
-        var first = new[] { ProcStat.Parse(Line(10, "bot", 100, 50))!, ProcStat.Parse(Line(11, "w", 5, 5))! };
+        var first = new[]
+        {
+            ProcStat.Parse(Line(10, "bot", 100, 50))!,
+            ProcStat.Parse(Line(11, "w", 5, 5))!,
+        };
         var before = first.ToDictionary(s => (s.Pid, s.StartTicks), s => s.CpuTicks);
         var second = new[]
         {
@@ -55,7 +59,8 @@ public sealed class ProcStatTests
             ProcStat.Parse(Line(12, "new child", 10, 0))!, // new: all of its 10 ticks
         };
 
-        var percent = CpuUsage.Percent(before, second, TimeSpan.FromSeconds(2), clockTicksPerSecond: 100);
+        var percent = CpuUsage.Percent(
+            before, second, TimeSpan.FromSeconds(2), clockTicksPerSecond: 100);
 
         Assert.Equal(30.0, percent, precision: 6);
     }
@@ -66,7 +71,8 @@ public sealed class ProcStatTests
         var before = new Dictionary<(int, long), long> { [(10, 5000)] = 900 };
         var reused = new[] { ProcStat.Parse(Line(10, "bot", 20, 0, start: 9000))! };
 
-        var percent = CpuUsage.Percent(before, reused, TimeSpan.FromSeconds(1), clockTicksPerSecond: 100);
+        var percent = CpuUsage.Percent(
+            before, reused, TimeSpan.FromSeconds(1), clockTicksPerSecond: 100);
 
         Assert.Equal(20.0, percent, precision: 6);
     }

@@ -5,7 +5,9 @@ using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Tests.Processes;
 
-/// <summary>Real processes: a second supervisor (a restarted Cloner) meets what the first left running.</summary>
+/// <summary>
+/// Real processes: a second supervisor (a restarted Cloner) meets what the first left running.
+/// </summary>
 public sealed class ReconcileTests : IAsyncLifetime
 {
     private readonly SupervisorHarness _first = new(stopOnShutdown: false);
@@ -21,18 +23,18 @@ public sealed class ReconcileTests : IAsyncLifetime
     public async Task Reconcile_RecordedProcessStillSame_ReadoptedAndStoppable()
     {
         var spec = SupervisorHarness.Shell("bot", "sleep 1000", RestartPolicy.OnFailure);
-        var started = await _first.Supervisor.StartAsync(_first.Clone, spec, CancellationToken.None);
+        var started = await _first.StartAsync(spec);
         await _first.Supervisor.DisposeAsync();
         await using var second = new SupervisorHarness(_first.Root, _first.Store);
 
-        await second.Supervisor.ReconcileAsync([(_first.Clone, Blueprint(spec))], CancellationToken.None);
+        await second.ReconcileAsync(spec);
 
         var adopted = second.Supervisor.Current("bot1", "bot");
         Assert.Equal(ComponentState.Running, adopted.State);
         Assert.Equal(started.Pid, adopted.Pid);
         Assert.Equal(started.ProcessStartTicks, adopted.ProcessStartTicks);
 
-        var stopped = await second.Supervisor.StopAsync(_first.Clone, spec, CancellationToken.None);
+        var stopped = await second.StopAsync(spec);
         Assert.Equal(ComponentState.Stopped, stopped.State);
         Assert.Empty(SupervisorHarness.GroupMembers(started.Pid!.Value));
     }
@@ -41,10 +43,10 @@ public sealed class ReconcileTests : IAsyncLifetime
     public async Task Reconcile_AdoptedProcessKilled_SeenExitedByPolling()
     {
         var spec = SupervisorHarness.Shell("vk", "sleep 1000");
-        var started = await _first.Supervisor.StartAsync(_first.Clone, spec, CancellationToken.None);
+        var started = await _first.StartAsync(spec);
         await _first.Supervisor.DisposeAsync();
         await using var second = new SupervisorHarness(_first.Root, _first.Store);
-        await second.Supervisor.ReconcileAsync([(_first.Clone, Blueprint(spec))], CancellationToken.None);
+        await second.ReconcileAsync(spec);
 
         using (var kill = Process.Start("kill", ["-9", $"{started.Pid}"]))
         {
@@ -73,13 +75,13 @@ public sealed class ReconcileTests : IAsyncLifetime
         };
         await _first.Store.UpsertAsync(stale, CancellationToken.None);
 
-        await _first.Supervisor.ReconcileAsync([(_first.Clone, Blueprint(spec))], CancellationToken.None);
+        await _first.ReconcileAsync(spec);
 
         var current = _first.Supervisor.Current("bot1", "billing");
         Assert.Equal(ComponentState.Starting, current.State);
         Assert.NotEqual(Environment.ProcessId, current.Pid);
         Assert.Equal(current.Pid, ProcFs.Stat(current.Pid!.Value)!.ProcessGroup);
-        await _first.Supervisor.StopAsync(_first.Clone, spec, CancellationToken.None);
+        await _first.StopAsync(spec);
     }
 
     [Fact]
@@ -87,10 +89,10 @@ public sealed class ReconcileTests : IAsyncLifetime
     {
         var spec = SupervisorHarness.Shell("ws", "sleep 1000") with { Autostart = true };
 
-        await _first.Supervisor.ReconcileAsync([(_first.Clone, Blueprint(spec))], CancellationToken.None);
+        await _first.ReconcileAsync(spec);
 
         Assert.Equal(ComponentState.Starting, _first.Supervisor.Current("bot1", "ws").State);
-        await _first.Supervisor.StopAsync(_first.Clone, spec, CancellationToken.None);
+        await _first.StopAsync(spec);
     }
 
     [Fact]
@@ -113,13 +115,4 @@ public sealed class ReconcileTests : IAsyncLifetime
         Assert.True(stray.WaitForExit(TimeSpan.FromSeconds(3)), "the stray process still runs");
         Assert.Equal(128 + ProcFs.SigTerm, stray.ExitCode);
     }
-
-    private static Blueprint Blueprint(ComponentSpec spec) => new()
-    {
-        Name = "test",
-        Title = "Test",
-        ClonePrefix = "bot",
-        Folder = "/nonexistent",
-        Components = [spec],
-    };
 }

@@ -17,7 +17,7 @@ public sealed class ResourceMonitorTests : IAsyncLifetime
     public async Task SampleOnce_BusyComponentWithChild_SumsGroupCpuMemoryAndProcesses()
     {
         var spec = SupervisorHarness.Shell("busy", "sleep 1000 & while :; do :; done");
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         var monitor = new ResourceMonitor(_harness.Supervisor, _harness.Feed, TimeProvider.System,
             NullLogger<ResourceMonitor>.Instance);
         using var feed = _harness.Feed.Subscribe();

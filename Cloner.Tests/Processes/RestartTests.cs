@@ -18,7 +18,7 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task Exit_KilledFromOutside_ExitedWithinTwoSeconds()
     {
         var spec = SupervisorHarness.Shell("bot", "sleep 1000");
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
 
         var watch = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-9", started.Pid!.Value.ToString(
@@ -43,7 +43,7 @@ public sealed class RestartTests : IAsyncLifetime
         using var feed = _harness.Feed.Subscribe();
         var spec = SupervisorHarness.Shell("vk", "exit 1", RestartPolicy.OnFailure);
 
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "vk").State == ComponentState.Fatal,
             TimeSpan.FromSeconds(25)));
@@ -77,7 +77,7 @@ public sealed class RestartTests : IAsyncLifetime
     {
         var spec = SupervisorHarness.Shell("billing", "exit 0", RestartPolicy.OnFailure);
 
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "billing").State == ComponentState.Exited,
             TimeSpan.FromSeconds(3)));
@@ -94,12 +94,12 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task Stop_InBackoff_CancelsPendingRestart()
     {
         var spec = SupervisorHarness.Shell("ws", "exit 3", RestartPolicy.OnFailure);
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "ws").State == ComponentState.Backoff,
             TimeSpan.FromSeconds(3)));
 
-        var stopped = await _harness.Supervisor.StopAsync(_harness.Clone, spec, CancellationToken.None);
+        var stopped = await _harness.StopAsync(spec);
         await Task.Delay(RestartBackoff.First + TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(ComponentState.Stopped, stopped.State);
@@ -113,13 +113,13 @@ public sealed class RestartTests : IAsyncLifetime
         var marker = Path.Combine(_harness.Clone.Folder, "healthy");
         var spec = SupervisorHarness.Shell("fixme", $"test -f '{marker}' || exit 2; sleep 1000",
             RestartPolicy.OnFailure);
-        await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "fixme").State == ComponentState.Backoff,
             TimeSpan.FromSeconds(3)));
 
         await File.WriteAllTextAsync(marker, "fixed");
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
 
         Assert.Equal(ComponentState.Starting, started.State);
         Assert.Equal(0, started.Restarts);

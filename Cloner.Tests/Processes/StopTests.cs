@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cloner.Domain.Blueprints;
 using Cloner.Domain.Processes;
 using Cloner.Infrastructure.Processes;
 
@@ -17,13 +18,13 @@ public sealed class StopTests : IAsyncLifetime
     public async Task Stop_ComponentIgnoresSigterm_KilledAfterTimeoutAndNoneOfGroupLeft()
     {
         var spec = SupervisorHarness.Shell("bot", "trap '' TERM; sleep 1000", stopSeconds: 1.5);
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
         var group = started.Pid!.Value;
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => SupervisorHarness.GroupMembers(group).Count == 2, TimeSpan.FromSeconds(5)));
 
         var watch = Stopwatch.StartNew();
-        var stopped = await _harness.Supervisor.StopAsync(_harness.Clone, spec, CancellationToken.None);
+        var stopped = await _harness.StopAsync(spec);
 
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.4), $"stopped after {watch.Elapsed}");
         Assert.Equal(ComponentState.Stopped, stopped.State);
@@ -36,19 +37,20 @@ public sealed class StopTests : IAsyncLifetime
     public async Task Stop_ComponentForkedChild_NoProcessLeft()
     {
         var spec = SupervisorHarness.Shell("vk", "sleep 1000 & sleep 1000");
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
         var group = started.Pid!.Value;
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => SupervisorHarness.GroupMembers(group).Count == 3, TimeSpan.FromSeconds(5)));
         var members = SupervisorHarness.GroupMembers(group).Select(s => s.Pid).ToList();
 
-        var stopped = await _harness.Supervisor.StopAsync(_harness.Clone, spec, CancellationToken.None);
+        var stopped = await _harness.StopAsync(spec);
 
         // No message means SIGTERM was enough and no SIGKILL was needed.
         Assert.Null(stopped.Message);
         Assert.Equal(ComponentState.Stopped, stopped.State);
         Assert.Null(stopped.Pid);
-        Assert.DoesNotContain(ProcFs.All(), s => s.ProcessGroup == group || members.Contains(s.Pid));
+        Assert.DoesNotContain(ProcFs.All(),
+            s => s.ProcessGroup == group || members.Contains(s.Pid));
     }
 
     [Fact]
@@ -57,10 +59,11 @@ public sealed class StopTests : IAsyncLifetime
         _harness.Folders.Env.Add(new("GREETING", "hello from env"));
         Environment.SetEnvironmentVariable("Cloner__ProcessTests__Secret", "must-not-leak");
         var spec = SupervisorHarness.Shell("env",
-            "echo \"$GREETING|$CLONER_CLONE|$CLONER_COMPONENT|${Cloner__ProcessTests__Secret:-none}|$(pwd)\"; "
+            "echo \"$GREETING|$CLONER_CLONE|$CLONER_COMPONENT|"
+            + "${Cloner__ProcessTests__Secret:-none}|$(pwd)\"; "
             + "sleep 1000");
 
-        var started = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var started = await _harness.StartAsync(spec);
         var pid = started.Pid!.Value;
         var stat = ProcFs.Stat(pid);
 
@@ -87,17 +90,18 @@ public sealed class StopTests : IAsyncLifetime
     [Fact]
     public async Task Start_Twice_OneProcess()
     {
-        var spec = new Domain.Blueprints.ComponentSpec { Name = "once", Command = "sleep", Args = ["1000"] };
+        var spec = new ComponentSpec { Name = "once", Command = "sleep", Args = ["1000"] };
 
         var both = await Task.WhenAll(
-            _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None),
-            _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None));
-        var again = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+            _harness.StartAsync(spec),
+            _harness.StartAsync(spec));
+        var again = await _harness.StartAsync(spec);
 
         Assert.Equal(both[0].Pid, both[1].Pid);
         Assert.Equal(both[0].Pid, again.Pid);
         var marked = ProcFs.All().Where(s => !s.IsZombie
-            && ProcFs.EnvironmentValue(s.Pid, ProcessSupervisor.DataDirVariable) == _harness.Options.DataDir
+            && ProcFs.EnvironmentValue(s.Pid, ProcessSupervisor.DataDirVariable)
+                == _harness.Options.DataDir
             && ProcFs.EnvironmentValue(s.Pid, "CLONER_COMPONENT") == "once");
         Assert.Equal(both[0].Pid, Assert.Single(marked).Pid);
     }
@@ -107,7 +111,7 @@ public sealed class StopTests : IAsyncLifetime
     {
         var spec = SupervisorHarness.Shell("idle", "sleep 1000");
 
-        var stopped = await _harness.Supervisor.StopAsync(_harness.Clone, spec, CancellationToken.None);
+        var stopped = await _harness.StopAsync(spec);
 
         Assert.Equal(ComponentState.Stopped, stopped.State);
         Assert.Empty(_harness.Store.Writes);
@@ -116,9 +120,9 @@ public sealed class StopTests : IAsyncLifetime
     [Fact]
     public async Task Start_CommandNotOnPath_FatalWithMessage()
     {
-        var spec = new Domain.Blueprints.ComponentSpec { Name = "ghost", Command = "no-such-command-xyz" };
+        var spec = new ComponentSpec { Name = "ghost", Command = "no-such-command-xyz" };
 
-        var record = await _harness.Supervisor.StartAsync(_harness.Clone, spec, CancellationToken.None);
+        var record = await _harness.StartAsync(spec);
 
         Assert.Equal(ComponentState.Fatal, record.State);
         Assert.Contains("'no-such-command-xyz'", record.Message, StringComparison.Ordinal);

@@ -68,8 +68,12 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         };
     }
 
-    public static ComponentSpec Shell(string name, string script, RestartPolicy restart = RestartPolicy.Never,
-        double stopSeconds = 2, double startSeconds = 1) => new()
+    public static ComponentSpec Shell(
+        string name,
+        string script,
+        RestartPolicy restart = RestartPolicy.Never,
+        double stopSeconds = 2,
+        double startSeconds = 1) => new()
     {
         Name = name,
         Command = "sh",
@@ -78,6 +82,23 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         StopTimeout = TimeSpan.FromSeconds(stopSeconds),
         StartSeconds = TimeSpan.FromSeconds(startSeconds),
     };
+
+    public Task<ComponentRecord> StartAsync(ComponentSpec spec) =>
+        Supervisor.StartAsync(Clone, spec, CancellationToken.None);
+
+    public Task<ComponentRecord> StopAsync(ComponentSpec spec) =>
+        Supervisor.StopAsync(Clone, spec, CancellationToken.None);
+
+    /// <summary>Reconciles this clone, of a blueprint that holds just the spec.</summary>
+    public Task ReconcileAsync(ComponentSpec spec) =>
+        Supervisor.ReconcileAsync([(Clone, new Blueprint
+        {
+            Name = "test",
+            Title = "Test",
+            ClonePrefix = "bot",
+            Folder = "/nonexistent",
+            Components = [spec],
+        })], CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
@@ -88,7 +109,9 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the condition holds; false when it did not within the timeout.</summary>
+    /// <summary>
+    /// Waits until the condition holds; false when it did not within the timeout.
+    /// </summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -148,7 +171,8 @@ internal sealed class FakeCloneFolders(string root) : ICloneFolders
 
     public bool Exists(string clone) => Directory.Exists(PathOf(clone));
 
-    public Task CopyBlueprintAsync(Blueprint blueprint, string clone, CancellationToken cancellationToken) =>
+    public Task CopyBlueprintAsync(
+        Blueprint blueprint, string clone, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the process tests do not copy blueprints");
 
     public Task WriteEnvAsync(string clone, string content, CancellationToken cancellationToken) =>
@@ -158,5 +182,6 @@ internal sealed class FakeCloneFolders(string root) : ICloneFolders
         CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(Env.ToList());
 
-    public Task RemoveAsync(string clone, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RemoveAsync(string clone, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
