@@ -92,7 +92,7 @@ internal sealed class ComponentLog : IAsyncDisposable
             {
                 _file.Write(batch);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _logger.LogError(ex, "Could not write the log of {Clone}/{Component} to {Path}",
                     _clone, _component, _file.Path);
