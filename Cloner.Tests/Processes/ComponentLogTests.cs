@@ -72,6 +72,10 @@ public sealed class ComponentLogTests : IAsyncLifetime
             () => _harness.Supervisor.Current("bot1", "mix").State == ComponentState.Exited,
             TimeSpan.FromSeconds(5)));
 
+        // The writer hands lines to the ring a moment after the pipes end.
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Tail("bot1", "mix", 100).Any(l => l.Text == "three"),
+            TimeSpan.FromSeconds(2)));
         var lines = _harness.Supervisor.Tail("bot1", "mix", 100)
             .Where(l => !l.Text.StartsWith("[cloner]", StringComparison.Ordinal)).ToList();
         Assert.Equal(["one", "three", "two"], lines.Select(l => l.Text).Order());
