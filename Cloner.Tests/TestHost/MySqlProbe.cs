@@ -35,6 +35,12 @@ public sealed class MySqlProbe(TestServers servers)
         return connection;
     }
 
+    public async Task<List<string>> NamesAsync(string sql)
+    {
+        await using var connection = await AdminAsync();
+        return await ColumnAsync(connection, sql);
+    }
+
     public async Task ExecuteAsAdminAsync(string sql)
     {
         await using var connection = await AdminAsync();
