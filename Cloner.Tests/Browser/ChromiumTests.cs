@@ -9,7 +9,7 @@ public sealed class ChromiumTests
     [SkippableFact]
     public async Task BundledDriver_SystemChromium_RendersAPageWithoutDownloading()
     {
-        var chromium = TestServers.RequireChromium();
+        var chromium = LiveServers.RequireChromium();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {

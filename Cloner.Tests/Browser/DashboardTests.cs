@@ -29,7 +29,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Dashboard_SignInCreateStartStopDelete_Works()
     {
-        var chromium = TestServers.RequireChromium();
+        var chromium = LiveServers.RequireChromium();
         await using var host = await ClonerHost.StartAsync(null);
         await host.RunAsync(output, async () =>
         {

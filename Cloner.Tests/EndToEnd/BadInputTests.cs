@@ -67,7 +67,7 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
     [SkippableFact]
     public async Task Create_TakenName_409AndTheFirstCloneUntouched()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {
@@ -99,7 +99,7 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
 
     private async Task ExpectRefusedAsync(object request, HttpStatusCode status, string field)
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {

@@ -18,7 +18,7 @@ public sealed class CloneLifecycleTests(SharedCloner shared, ITestOutputHelper o
     [SkippableFact]
     public async Task CreateThenDelete_Bot1_EverythingExistsThenNothingIsLeft()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {
@@ -107,7 +107,7 @@ public sealed class CloneLifecycleTests(SharedCloner shared, ITestOutputHelper o
         }
     }
 
-    private static async Task CheckServedThroughNginxAsync(TestServers servers)
+    private static async Task CheckServedThroughNginxAsync(LiveServers servers)
     {
         using var http = new HttpClient();
         var (status, text) = await HttpProbe.RetryGetAsync(http, servers.NginxUrl("/bot1/health"));

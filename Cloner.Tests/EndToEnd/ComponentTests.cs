@@ -15,7 +15,7 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
     [SkippableFact]
     public async Task StartAll_SampleClone_FourLiveProcessesThenNoneAfterStop()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {
@@ -67,7 +67,7 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
     [SkippableFact]
     public async Task Stop_ComponentIgnoringSigterm_KilledAndNothingLeft()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, () => StartThenStopAsync(host, "stub1", "deaf", 1));
     }
@@ -75,7 +75,7 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
     [SkippableFact]
     public async Task Stop_ComponentThatForkedChildren_NoChildGrandchildOrZombieLeft()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, () => StartThenStopAsync(host, "stub2", "forker", 3));
     }
@@ -83,7 +83,7 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
     [SkippableFact]
     public async Task Start_UnknownComponent_404NamingItAndNothingStarted()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {

@@ -11,7 +11,7 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
     [SkippableFact]
     public async Task Create_MySqlUnreachable_422AtDatabaseAndNothingLeft()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         const string password = "e2e-unreachable-secret-password";
         var closedPort = ClonerHost.FreePort();
         await using var host = await ClonerHost.StartAsync(servers, env =>
@@ -36,7 +36,7 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
     [SkippableFact]
     public async Task Create_SchemaFailingHalfWay_422AtSchemaAndDatabaseGone()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {
@@ -63,7 +63,7 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
     [SkippableFact]
     public async Task Create_NginxTestFailing_422AtRouteVhostGoneOthersServedNginxRunning()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {

@@ -13,7 +13,7 @@ public sealed class PortTests(SharedCloner shared, ITestOutputHelper output)
     [SkippableFact]
     public async Task Create_TwoAtOnce_NeverTheSamePort()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {
@@ -46,7 +46,7 @@ public sealed class PortTests(SharedCloner shared, ITestOutputHelper output)
     [SkippableFact]
     public async Task Create_TwentyInARow_TwentyDistinctPortsPerSlot()
     {
-        var servers = TestServers.Require();
+        var servers = LiveServers.Require();
         var host = await shared.GetAsync(servers);
         await host.RunAsync(output, async () =>
         {

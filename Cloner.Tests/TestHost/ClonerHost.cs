@@ -66,7 +66,7 @@ public sealed class ClonerHost : IAsyncDisposable
     /// variable before the start.
     /// </summary>
     public static async Task<ClonerHost> StartAsync(
-        TestServers? servers,
+        LiveServers? servers,
         Action<IDictionary<string, string?>>? configure = null)
     {
         if (!File.Exists(RepoLayout.WebDll))
@@ -168,7 +168,7 @@ public sealed class ClonerHost : IAsyncDisposable
     private static Dictionary<string, string?> Environment(
         string root,
         string password,
-        TestServers? servers)
+        LiveServers? servers)
     {
         var environment = new Dictionary<string, string?>
         {

@@ -20,7 +20,7 @@ public sealed class SharedCloner : IAsyncLifetime
     private readonly SemaphoreSlim _starting = new(1, 1);
     private ClonerHost? _host;
 
-    public async Task<ClonerHost> GetAsync(TestServers servers)
+    public async Task<ClonerHost> GetAsync(LiveServers servers)
     {
         await _starting.WaitAsync();
         try

@@ -19,7 +19,7 @@ public sealed record Footprint(
     string Users,
     string Claims)
 {
-    public static async Task<Footprint> TakeAsync(ClonerHost host, ClonerApi api, TestServers? servers)
+    public static async Task<Footprint> TakeAsync(ClonerHost host, ClonerApi api, LiveServers? servers)
     {
         using var answer = await api.Http.GetAsync("api/clones");
         var list = await ClonerApi.ExpectAsync(answer, System.Net.HttpStatusCode.OK, "GET api/clones");
@@ -58,7 +58,7 @@ public sealed record Footprint(
         return await provider.GetRequiredService<IPortClaimStore>().ListAsync(CancellationToken.None);
     }
 
-    private static async Task<(string Databases, string Users)> MySqlAsync(TestServers servers)
+    private static async Task<(string Databases, string Users)> MySqlAsync(LiveServers servers)
     {
         var probe = new MySqlProbe(servers);
         return (Join(await probe.NamesAsync("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")),

@@ -3,7 +3,7 @@ using MySqlConnector;
 namespace Cloner.Tests.TestHost;
 
 /// <summary>Looks at the test MariaDB directly, as its admin or as a clone's user.</summary>
-public sealed class MySqlProbe(TestServers servers)
+public sealed class MySqlProbe(LiveServers servers)
 {
     public async Task<bool> DatabaseExistsAsync(string database)
     {

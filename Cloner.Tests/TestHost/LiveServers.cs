@@ -1,10 +1,11 @@
 namespace Cloner.Tests.TestHost;
 
 /// <summary>
-/// The private MariaDB and nginx that <c>scripts/test-servers.sh</c> starts, as seen through
-/// the environment it writes. A test needing them skips, naming the missing variable.
+/// The private MariaDB and nginx that <c>scripts/test-servers.sh</c> starts, both at once, as
+/// seen through the environment it writes. An end-to-end test needs all of them, so it skips
+/// naming the first missing variable.
 /// </summary>
-public sealed record TestServers(
+public sealed record LiveServers(
     string MySqlAdmin,
     string MySqlHost,
     int MySqlPort,
@@ -29,14 +30,14 @@ public sealed record TestServers(
     ];
 
     /// <summary>The servers, or a skip naming the first missing variable.</summary>
-    public static TestServers Require()
+    public static LiveServers Require()
     {
         var missing = Variables.FirstOrDefault(v => string.IsNullOrEmpty(Get(v)));
         Skip.If(missing is not null,
             $"{missing} is not set; run scripts/test.sh, or start the servers with " +
             "scripts/test-servers.sh start DIR and source DIR/env");
 
-        return new TestServers(
+        return new LiveServers(
             Get("CLONER_TEST_MYSQL_ADMIN")!,
             Get("CLONER_TEST_MYSQL_HOST")!,
             int.Parse(Get("CLONER_TEST_MYSQL_PORT")!, System.Globalization.CultureInfo.InvariantCulture),
