@@ -1,0 +1,69 @@
+using Cloner.Infrastructure.Storage;
+using Cloner.Infrastructure.Storage.Mongo;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Driver;
+
+namespace Cloner.Tests.Storage;
+
+/// <summary>
+/// The contract against a real MongoDB named by CLONER_TEST_MONGO, each test in a database of
+/// its own that is dropped afterwards. Without the variable every test reports Skipped.
+/// </summary>
+public sealed class MongoStoreContractTests : StoreContract
+{
+    public const string Variable = "CLONER_TEST_MONGO";
+
+    private static readonly string? ConnectionString =
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+
+    protected override string? Unavailable =>
+        ConnectionString is null ? "set CLONER_TEST_MONGO to a MongoDB connection string" : null;
+
+    protected override async Task<IClonerStore> CreateStoreAsync()
+    {
+        var url = new MongoUrlBuilder(ConnectionString)
+        {
+            DatabaseName = $"cloner_test_{Guid.NewGuid():N}",
+        };
+        var store = new MongoStore(url.ToString(), NullLogger<MongoStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
+    protected override async Task DestroyStoreAsync(IClonerStore store)
+    {
+        var mongo = (MongoStore)store;
+        await mongo.Database.Client.DropDatabaseAsync(mongo.DatabaseName);
+        await store.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public void Kind_OfTheMongoStore_SaysMongoDb()
+    {
+        Skip.If(Unavailable is not null, Unavailable);
+
+        Assert.Equal("MongoDB", Store.Health.Kind);
+    }
+
+    [SkippableFact]
+    public async Task Indexes_AfterStart_IncludeTheUniqueClaims()
+    {
+        Skip.If(Unavailable is not null, Unavailable);
+        var mongo = (MongoStore)Store;
+
+        var names = new List<string>();
+        foreach (var collection in new[] { "clones", "portClaims", "stepEvents", "components", "users" })
+        {
+            var indexes = await mongo.Database.GetCollection<MongoDB.Bson.BsonDocument>(collection)
+                .Indexes.ListAsync();
+            names.AddRange((await indexes.ToListAsync())
+                .Where(i => i.GetValue("unique", false).ToBoolean())
+                .Select(i => i["name"].AsString));
+        }
+
+        Assert.Equal(
+            ["name_unique", "port_unique", "clone_sequence_unique", "clone_component_unique",
+                "normalizedUserName_unique"],
+            names);
+    }
+}
