@@ -26,12 +26,14 @@ public interface IClonerStore : IAsyncDisposable
 
     IStoreHealth Health { get; }
 
-    /// <summary>Creates the schema or the indexes; throws <see cref="StoreUnavailableException"/>.</summary>
+    /// <summary>
+    /// Creates the schema or the indexes; throws <see cref="StoreUnavailableException"/>.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Every step event of every clone, by clone name and then sequence.</summary>
     Task<IReadOnlyList<StepEvent>> ListAllStepEventsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Removes everything the store holds (for a copy that overwrites its target).</summary>
+    /// <summary>Removes everything the store holds, for a copy that overwrites it.</summary>
     Task ClearAsync(CancellationToken cancellationToken);
 }

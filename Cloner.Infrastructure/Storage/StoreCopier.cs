@@ -11,9 +11,16 @@ public sealed record StoreCopyCounts(
     int Users,
     int AuditEntries)
 {
-    public override string ToString() =>
-        $"{Clones} clones, {PortClaims} port claims, {StepEvents} step events, "
-        + $"{Components} components, {Users} users, {AuditEntries} audit entries";
+    public override string ToString() => string.Join(", ",
+        Counted(Clones, "clone", "clones"),
+        Counted(PortClaims, "port claim", "port claims"),
+        Counted(StepEvents, "step event", "step events"),
+        Counted(Components, "component", "components"),
+        Counted(Users, "user", "users"),
+        Counted(AuditEntries, "audit entry", "audit entries"));
+
+    internal static string Counted(int count, string one, string many) =>
+        $"{count} {(count == 1 ? one : many)}";
 }
 
 /// <summary>The target of a copy holds records already and was not to be overwritten.</summary>
@@ -36,7 +43,8 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
         if (from.Health.Kind == to.Health.Kind && from.Location == to.Location)
         {
             throw new ArgumentException(
-                $"The source and the target are the same store ({from.Location}); name another target.");
+                $"The source and the target are the same store ({from.Location}); "
+                + "name another target.");
         }
 
         var held = await CountAsync(to, cancellationToken);
@@ -69,13 +77,15 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
         var clones = await from.Clones.ListAsync(cancellationToken);
         foreach (var clone in clones)
         {
-            Require(await to.Clones.TryInsertAsync(clone, cancellationToken), $"clone {clone.Name}");
+            var written = await to.Clones.TryInsertAsync(clone, cancellationToken);
+            Require(written, $"clone {clone.Name}");
         }
 
         var claims = await from.PortClaims.ListAsync(cancellationToken);
         foreach (var claim in claims)
         {
-            Require(await to.PortClaims.TryClaimAsync(claim, cancellationToken), $"port {claim.Port}");
+            var written = await to.PortClaims.TryClaimAsync(claim, cancellationToken);
+            Require(written, $"port {claim.Port}");
         }
 
         var steps = await from.ListAllStepEventsAsync(cancellationToken);
@@ -93,7 +103,8 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
         var users = await from.Users.ListAsync(cancellationToken);
         foreach (var user in users)
         {
-            Require(await to.Users.TryCreateAsync(user, cancellationToken), $"user {user.UserName}");
+            var written = await to.Users.TryCreateAsync(user, cancellationToken);
+            Require(written, $"user {user.UserName}");
         }
 
         var audit = await from.Audit.ListAsync(int.MaxValue, cancellationToken);
@@ -111,7 +122,9 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
             audit.Count);
     }
 
-    private static async Task<HeldRecords> CountAsync(IClonerStore store, CancellationToken cancellationToken) =>
+    private static async Task<HeldRecords> CountAsync(
+        IClonerStore store,
+        CancellationToken cancellationToken) =>
         new(
             (await store.Clones.ListAsync(cancellationToken)).Count,
             (await store.PortClaims.ListAsync(cancellationToken)).Count,
@@ -140,8 +153,12 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
         public int Total => Clones + PortClaims + StepEvents + Components + Users + Audit;
 
         public override string ToString() =>
-            $"{Clones} clones, {PortClaims} port claims, {StepEvents} step events, "
-            + $"{Components} components, {Users} users and "
-            + (Audit > 0 ? "audit entries" : "no audit entries");
+            string.Join(", ",
+                StoreCopyCounts.Counted(Clones, "clone", "clones"),
+                StoreCopyCounts.Counted(PortClaims, "port claim", "port claims"),
+                StoreCopyCounts.Counted(StepEvents, "step event", "step events"),
+                StoreCopyCounts.Counted(Components, "component", "components"),
+                StoreCopyCounts.Counted(Users, "user", "users"))
+            + (Audit > 0 ? " and audit entries" : " and no audit entries");
     }
 }

@@ -20,7 +20,9 @@ public static class StoreRegistration
     /// before any hosted service starts, so a store that cannot be opened stops the start with
     /// its reason.
     /// </summary>
-    public static IServiceCollection AddClonerStore(this IServiceCollection services, ClonerOptions options)
+    public static IServiceCollection AddClonerStore(
+        this IServiceCollection services,
+        ClonerOptions options)
     {
         services.AddSingleton<IClonerStore>(sp => Open(options, Loggers(sp)));
         services.AddSingleton(sp => sp.GetRequiredService<IClonerStore>().Clones);
@@ -61,7 +63,7 @@ public static class StoreRegistration
         }
     }
 
-    /// <summary>Opens the store before any hosted service starts, so a broken store stops the start.</summary>
+    /// <summary>Opens the store before any hosted service starts.</summary>
     private sealed class StoreStartup(IServiceProvider services) : IHostedLifecycleService
     {
         public Task StartingAsync(CancellationToken cancellationToken)

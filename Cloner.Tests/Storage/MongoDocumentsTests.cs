@@ -23,7 +23,9 @@ public sealed class MongoDocumentsTests
             document.Names);
         Assert.Equal("Ready", document["status"].AsString);
         Assert.Equal(BsonType.DateTime, document["createdAt"].BsonType);
-        Assert.Equal(["database", "databaseUser", "folder", "route"], document["made"].AsBsonDocument.Names);
+        Assert.Equal(
+            ["database", "databaseUser", "folder", "route"],
+            document["made"].AsBsonDocument.Names);
         AssertSame(clone, MongoDocuments.ToClone(document));
     }
 
@@ -32,13 +34,19 @@ public sealed class MongoDocumentsTests
     {
         var step = Step("bot7", 3);
         var running = Component("bot7", "bot");
-        var stopped = running with { Pid = null, ProcessStartTicks = null, StartedAt = null, ExitCode = 0 };
+        var stopped = running with
+        {
+            Pid = null,
+            ProcessStartTicks = null,
+            StartedAt = null,
+            ExitCode = 0,
+        };
         var claim = new PortClaim(8100, "bot7", "http");
         var audit = new AuditEntry(Noon, "admin", "create", null, null);
 
         Assert.Equal(step, MongoDocuments.ToStepEvent(Reparsed(MongoDocuments.From(step))));
-        Assert.Equal(running, MongoDocuments.ToComponentRecord(Reparsed(MongoDocuments.From(running))));
-        Assert.Equal(stopped, MongoDocuments.ToComponentRecord(Reparsed(MongoDocuments.From(stopped))));
+        Assert.Equal(running, ComponentRoundTrip(running));
+        Assert.Equal(stopped, ComponentRoundTrip(stopped));
         Assert.Equal(claim, MongoDocuments.ToPortClaim(Reparsed(MongoDocuments.From(claim))));
         Assert.Equal(audit, MongoDocuments.ToAuditEntry(Reparsed(MongoDocuments.From(audit))));
         Assert.Equal("Running", MongoDocuments.From(running)["state"].AsString);
@@ -57,7 +65,10 @@ public sealed class MongoDocumentsTests
         AssertSame(user, MongoDocuments.ToUserAccount(document));
     }
 
-    /// <summary>The document as a server would hand it back: written to BSON and read again.</summary>
+    private static ComponentRecord ComponentRoundTrip(ComponentRecord record) =>
+        MongoDocuments.ToComponentRecord(Reparsed(MongoDocuments.From(record)));
+
+    /// <summary>The document as a server hands it back: written to BSON and read again.</summary>
     private static BsonDocument Reparsed(BsonDocument document) =>
         MongoDB.Bson.Serialization.BsonSerializer.Deserialize<BsonDocument>(document.ToBson());
 }

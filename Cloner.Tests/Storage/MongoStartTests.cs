@@ -66,7 +66,9 @@ public sealed class MongoStartTests
     [Fact]
     public async Task Store_WithoutADatabaseInTheConnectionString_UsesCloner()
     {
-        await using var store = new MongoStore("mongodb://127.0.0.1:27017", NullLogger<MongoStore>.Instance);
+        await using var store = new MongoStore(
+            "mongodb://127.0.0.1:27017",
+            NullLogger<MongoStore>.Instance);
 
         Assert.Equal("cloner", store.DatabaseName);
         Assert.Equal("127.0.0.1:27017/cloner", store.Location);

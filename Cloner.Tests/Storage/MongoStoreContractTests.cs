@@ -52,7 +52,8 @@ public sealed class MongoStoreContractTests : StoreContract
         var mongo = (MongoStore)Store;
 
         var names = new List<string>();
-        foreach (var collection in new[] { "clones", "portClaims", "stepEvents", "components", "users" })
+        string[] collections = ["clones", "portClaims", "stepEvents", "components", "users"];
+        foreach (var collection in collections)
         {
             var indexes = await mongo.Database.GetCollection<MongoDB.Bson.BsonDocument>(collection)
                 .Indexes.ListAsync();

@@ -12,7 +12,7 @@ public sealed class SqliteStoreContractTests : StoreContract
 
     protected override async Task<IClonerStore> CreateStoreAsync()
     {
-        var store = new SqliteStore(_folder.File("cloner.db"), NullLogger<SqliteStore>.Instance);
+        var store = Open();
         await store.InitializeAsync(CancellationToken.None);
         return store;
     }
@@ -26,7 +26,8 @@ public sealed class SqliteStoreContractTests : StoreContract
     [Fact]
     public async Task Times_WithTicksAndAnOffset_RoundTripExactlyAsUtc()
     {
-        var exact = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-7)).AddTicks(1_234_567);
+        var exact = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-7))
+            .AddTicks(1_234_567);
         var clone = Clone("bot7") with { CreatedAt = exact, UpdatedAt = exact.AddTicks(1) };
 
         await Store.Clones.TryInsertAsync(clone, CancellationToken.None);
@@ -40,7 +41,7 @@ public sealed class SqliteStoreContractTests : StoreContract
     [Fact]
     public async Task Store_Initialized_IsInWalModeWithSchemaVersionOne()
     {
-        await using var connection = new SqliteConnection($"Data Source={_folder.File("cloner.db")}");
+        await using var connection = Connect();
         await connection.OpenAsync();
 
         Assert.Equal("wal", await Scalar(connection, "PRAGMA journal_mode;"));
@@ -52,7 +53,7 @@ public sealed class SqliteStoreContractTests : StoreContract
     {
         await Store.Clones.TryInsertAsync(Clone("bot7"), CancellationToken.None);
 
-        await using var again = new SqliteStore(_folder.File("cloner.db"), NullLogger<SqliteStore>.Instance);
+        await using var again = Open();
         await again.InitializeAsync(CancellationToken.None);
 
         AssertSame(Clone("bot7"), await again.Clones.FindAsync("bot7", CancellationToken.None));
@@ -61,13 +62,15 @@ public sealed class SqliteStoreContractTests : StoreContract
     [Fact]
     public async Task Store_WithANewerSchemaVersion_RefusesToStartAndNamesTheFile()
     {
-        await using (var connection = new SqliteConnection($"Data Source={_folder.File("cloner.db")}"))
+        await using (var connection = Connect())
         {
             await connection.OpenAsync();
-            await Scalar(connection, "INSERT INTO schema_version (version, applied_at) VALUES (99, 'x');");
+            await Scalar(
+                connection,
+                "INSERT INTO schema_version (version, applied_at) VALUES (99, 'x');");
         }
 
-        await using var again = new SqliteStore(_folder.File("cloner.db"), NullLogger<SqliteStore>.Instance);
+        await using var again = Open();
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(
             () => again.InitializeAsync(CancellationToken.None));
 
@@ -78,12 +81,13 @@ public sealed class SqliteStoreContractTests : StoreContract
     [Fact]
     public async Task Store_TwoInstancesOnOneFile_ShareTheClaims()
     {
-        await using var second = new SqliteStore(_folder.File("cloner.db"), NullLogger<SqliteStore>.Instance);
+        await using var second = Open();
         await second.InitializeAsync(CancellationToken.None);
         var claim = new Cloner.Domain.Storage.PortClaim(8100, "bot1", "http");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(n => Task.Run(() =>
-            (n % 2 == 0 ? Store : second).PortClaims.TryClaimAsync(claim with { CloneName = $"bot{n}" },
+            (n % 2 == 0 ? Store : second).PortClaims.TryClaimAsync(
+                claim with { CloneName = $"bot{n}" },
                 CancellationToken.None))));
 
         Assert.Single(results, won => won);
@@ -94,6 +98,10 @@ public sealed class SqliteStoreContractTests : StoreContract
     {
         Assert.Equal("embedded (SQLite)", Store.Health.Kind);
     }
+
+    private SqliteStore Open() => new(_folder.File("cloner.db"), NullLogger<SqliteStore>.Instance);
+
+    private SqliteConnection Connect() => new($"Data Source={_folder.File("cloner.db")}");
 
     private static async Task<object?> Scalar(SqliteConnection connection, string sql)
     {

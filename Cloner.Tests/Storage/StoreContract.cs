@@ -167,7 +167,9 @@ public abstract class StoreContract : IAsyncLifetime
 
         Assert.Single(results, won => won);
         var winner = Array.IndexOf(results, true) + 1;
-        Assert.Equal([new PortClaim(8100, $"bot{winner}", "http")], await Store.PortClaims.ListAsync(None));
+        Assert.Equal(
+            [new PortClaim(8100, $"bot{winner}", "http")],
+            await Store.PortClaims.ListAsync(None));
     }
 
     [SkippableFact]
@@ -181,7 +183,8 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.PortClaims.ReleaseAsync("bot1", None);
 
         Assert.Equal([new PortClaim(8102, "bot2", "http")], await Store.PortClaims.ListAsync(None));
-        Assert.True(await Store.PortClaims.TryClaimAsync(new PortClaim(8101, "bot3", "http"), None));
+        var again = new PortClaim(8101, "bot3", "http");
+        Assert.True(await Store.PortClaims.TryClaimAsync(again, None));
     }
 
     [SkippableFact]
@@ -198,7 +201,9 @@ public abstract class StoreContract : IAsyncLifetime
         var events = await Store.StepEvents.ListAsync("bot7", None);
         Assert.Equal([1L, 2L, 3L, 10L], events.Select(e => e.Sequence));
         Assert.Equal(Step("bot7", 10), events[^1]);
-        Assert.Equal([Step("bot8", 1, StepEventKind.Failed)], await Store.StepEvents.ListAsync("bot8", None));
+        Assert.Equal(
+            [Step("bot8", 1, StepEventKind.Failed)],
+            await Store.StepEvents.ListAsync("bot8", None));
     }
 
     [SkippableFact]
@@ -210,6 +215,18 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.StepEvents.AppendAsync(started, None);
 
         Assert.Equal([started], await Store.StepEvents.ListAsync("bot7", None));
+    }
+
+    [SkippableFact]
+    public async Task StepEvent_AppendedTwiceWithOneSequence_IsRefused()
+    {
+        SkipIfUnavailable();
+        await Store.StepEvents.AppendAsync(Step("bot7", 1), None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Store.StepEvents.AppendAsync(Step("bot7", 1, StepEventKind.Failed), None));
+
+        Assert.Equal([Step("bot7", 1)], await Store.StepEvents.ListAsync("bot7", None));
     }
 
     [SkippableFact]
@@ -297,7 +314,8 @@ public abstract class StoreContract : IAsyncLifetime
         AssertSame(locked, found);
         Assert.Equal(TimeSpan.Zero, found!.LockoutEnd!.Value.Offset);
 
-        await Store.Users.UpdateAsync(locked with { AccessFailedCount = 0, LockoutEnd = null }, None);
+        var unlocked = locked with { AccessFailedCount = 0, LockoutEnd = null };
+        await Store.Users.UpdateAsync(unlocked, None);
         var reset = await Store.Users.FindByNormalizedNameAsync("ADMIN", None);
         Assert.Equal(0, reset!.AccessFailedCount);
         Assert.Null(reset.LockoutEnd);
@@ -310,7 +328,8 @@ public abstract class StoreContract : IAsyncLifetime
         await Store.Users.TryCreateAsync(User("admin"), None);
 
         Assert.False(await Store.Users.TryCreateAsync(User("admin") with { Id = "id-2" }, None));
-        Assert.False(await Store.Users.TryCreateAsync(User("other") with { Id = "id-admin" }, None));
+        var sameId = User("other") with { Id = "id-admin" };
+        Assert.False(await Store.Users.TryCreateAsync(sameId, None));
         Assert.Equal(1, await Store.Users.CountAsync(None));
     }
 

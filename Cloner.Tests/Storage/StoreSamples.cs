@@ -5,11 +5,12 @@ using Cloner.Domain.Storage;
 
 namespace Cloner.Tests.Storage;
 
-/// <summary>Records to store, and comparisons that look inside their dictionaries and lists.</summary>
+/// <summary>Records to store, and comparisons that look inside their maps and lists.</summary>
 internal static class StoreSamples
 {
-    /// <summary>A time with an offset and whole milliseconds, which every store keeps exactly.</summary>
-    public static readonly DateTimeOffset Noon = new(2026, 3, 4, 12, 0, 0, 123, TimeSpan.FromHours(2));
+    /// <summary>A time with an offset and whole milliseconds, which every store keeps.</summary>
+    public static readonly DateTimeOffset Noon =
+        new(2026, 3, 4, 12, 0, 0, 123, TimeSpan.FromHours(2));
 
     public static Clone Clone(string name, int number = 7) => new()
     {
@@ -18,18 +19,38 @@ internal static class StoreSamples
         Number = number,
         Status = CloneStatus.Ready,
         StatusReason = "made by the contract",
-        Inputs = new Dictionary<string, string> { ["session_id"] = "s-1", ["session_id2"] = "ü ' \" x" },
-        Ports = new Dictionary<string, int> { ["http"] = 8107, ["vk"] = 9107, ["websocket"] = 10107 },
+        Inputs = new Dictionary<string, string>
+        {
+            ["session_id"] = "s-1",
+            ["session_id2"] = "ü ' \" x",
+        },
+        Ports = new Dictionary<string, int>
+        {
+            ["http"] = 8107,
+            ["vk"] = 9107,
+            ["websocket"] = 10107,
+        },
         Folder = $"/srv/bots/{name}",
         DatabaseName = name.Replace('-', '_'),
         DatabaseUser = name.Replace('-', '_'),
-        Made = new CloneResources { Database = true, DatabaseUser = false, Folder = true, Route = false },
+        Made = new CloneResources { Database = true, Folder = true },
         CreatedAt = Noon,
         UpdatedAt = Noon.AddMinutes(5),
     };
 
-    public static StepEvent Step(string clone, long sequence, StepEventKind kind = StepEventKind.Succeeded) =>
-        new(clone, sequence, Operations.Create, "files", kind, $"event {sequence}", sequence * 10, Noon.AddSeconds(sequence));
+    public static StepEvent Step(
+        string clone,
+        long sequence,
+        StepEventKind kind = StepEventKind.Succeeded) =>
+        new(
+            clone,
+            sequence,
+            Operations.Create,
+            "files",
+            kind,
+            $"event {sequence}",
+            sequence * 10,
+            Noon.AddSeconds(sequence));
 
     public static ComponentRecord Component(string clone, string component) => new()
     {
@@ -78,6 +99,7 @@ internal static class StoreSamples
         Assert.Equal(expected.Roles, actual.Roles);
     }
 
-    private static List<KeyValuePair<string, TValue>> Sorted<TValue>(IReadOnlyDictionary<string, TValue> map) =>
+    private static List<KeyValuePair<string, TValue>> Sorted<TValue>(
+        IReadOnlyDictionary<string, TValue> map) =>
         [.. map.OrderBy(p => p.Key, StringComparer.Ordinal)];
 }

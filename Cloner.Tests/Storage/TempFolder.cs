@@ -1,11 +1,13 @@
 namespace Cloner.Tests.Storage;
 
-/// <summary>A folder of its own under the system's temp folder, removed with everything in it.</summary>
+/// <summary>A folder of its own in the temp folder, removed with everything in it.</summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"cloner-store-{Guid.NewGuid():N}");
+        Path = System.IO.Path.Combine(
+            System.IO.Path.GetTempPath(),
+            $"cloner-store-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 

@@ -17,7 +17,7 @@ public static class StoreCommand
         "usage: copy-store --from sqlite:<path to cloner.db>|mongo:<connection string> "
         + "--to sqlite:<path>|mongo:<connection string> [--overwrite]";
 
-    /// <summary>The exit code of the command, or null when the arguments are not this command.</summary>
+    /// <summary>The exit code, or null when the arguments are another command.</summary>
     public static async Task<int?> TryRunAsync(string[] args)
     {
         if (args.Length == 0 || args[0] != Name)
@@ -54,7 +54,8 @@ public static class StoreCommand
                 + $"to {target.Health.Kind} {target.Location}.");
             return 0;
         }
-        catch (Exception e) when (e is StoreUnavailableException or StoreNotEmptyException or ArgumentException)
+        catch (Exception e)
+            when (e is StoreUnavailableException or StoreNotEmptyException or ArgumentException)
         {
             await errors.WriteLineAsync(e.Message);
             return 1;
@@ -96,7 +97,8 @@ public static class StoreCommand
                     // with a password in it.
                     problem = args[i].StartsWith("--", StringComparison.Ordinal)
                         ? $"copy-store does not know the option {args[i]} or it lacks its value."
-                        : $"copy-store found a value where it expected an option (argument {i + 2}).";
+                        : $"copy-store found a value where it expected an option "
+                            + $"(argument {i + 2}).";
                     return false;
             }
         }

@@ -9,7 +9,9 @@ internal sealed class MongoAuditLog(IMongoCollection<BsonDocument> documents) : 
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
         documents.InsertOneAsync(MongoDocuments.From(entry), cancellationToken: cancellationToken);
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(
+        int limit,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         if (limit == 0)

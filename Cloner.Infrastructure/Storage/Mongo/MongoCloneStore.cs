@@ -11,7 +11,9 @@ internal sealed class MongoCloneStore(IMongoCollection<BsonDocument> documents) 
     {
         try
         {
-            await documents.InsertOneAsync(MongoDocuments.From(clone), cancellationToken: cancellationToken);
+            await documents.InsertOneAsync(
+                MongoDocuments.From(clone),
+                cancellationToken: cancellationToken);
             return true;
         }
         catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))

@@ -5,7 +5,8 @@ using MongoDB.Driver;
 
 namespace Cloner.Infrastructure.Storage.Mongo;
 
-internal sealed class MongoComponentStore(IMongoCollection<BsonDocument> documents) : IComponentStore
+internal sealed class MongoComponentStore(IMongoCollection<BsonDocument> documents)
+    : IComponentStore
 {
     public Task UpsertAsync(ComponentRecord record, CancellationToken cancellationToken)
     {
@@ -28,5 +29,7 @@ internal sealed class MongoComponentStore(IMongoCollection<BsonDocument> documen
     }
 
     public Task DeleteAsync(string clone, CancellationToken cancellationToken) =>
-        documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Eq("clone", clone), cancellationToken);
+        documents.DeleteManyAsync(
+            Builders<BsonDocument>.Filter.Eq("clone", clone),
+            cancellationToken);
 }

@@ -197,7 +197,9 @@ internal static class MongoDocuments
         document.GetValue(name, BsonNull.Value).IsBsonNull ? null : ReadTime(document[name]);
 
     private static string? StringOrNull(BsonDocument document, string name) =>
-        document.GetValue(name, BsonNull.Value) is { IsBsonNull: false } value ? value.AsString : null;
+        document.GetValue(name, BsonNull.Value) is { IsBsonNull: false } value
+            ? value.AsString
+            : null;
 
     private static TEnum Enum<TEnum>(BsonValue value)
         where TEnum : struct, Enum =>

@@ -4,13 +4,16 @@ using MongoDB.Driver;
 
 namespace Cloner.Infrastructure.Storage.Mongo;
 
-internal sealed class MongoPortClaimStore(IMongoCollection<BsonDocument> documents) : IPortClaimStore
+internal sealed class MongoPortClaimStore(IMongoCollection<BsonDocument> documents)
+    : IPortClaimStore
 {
     public async Task<bool> TryClaimAsync(PortClaim claim, CancellationToken cancellationToken)
     {
         try
         {
-            await documents.InsertOneAsync(MongoDocuments.From(claim), cancellationToken: cancellationToken);
+            await documents.InsertOneAsync(
+                MongoDocuments.From(claim),
+                cancellationToken: cancellationToken);
             return true;
         }
         catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
@@ -28,5 +31,7 @@ internal sealed class MongoPortClaimStore(IMongoCollection<BsonDocument> documen
     }
 
     public Task ReleaseAsync(string clone, CancellationToken cancellationToken) =>
-        documents.DeleteManyAsync(Builders<BsonDocument>.Filter.Eq("clone", clone), cancellationToken);
+        documents.DeleteManyAsync(
+            Builders<BsonDocument>.Filter.Eq("clone", clone),
+            cancellationToken);
 }

@@ -5,13 +5,16 @@ using MongoDB.Driver;
 
 namespace Cloner.Infrastructure.Storage.Mongo;
 
-internal sealed class MongoStepEventStore(IMongoCollection<BsonDocument> documents) : IStepEventStore
+internal sealed class MongoStepEventStore(IMongoCollection<BsonDocument> documents)
+    : IStepEventStore
 {
     public async Task AppendAsync(StepEvent stepEvent, CancellationToken cancellationToken)
     {
         try
         {
-            await documents.InsertOneAsync(MongoDocuments.From(stepEvent), cancellationToken: cancellationToken);
+            await documents.InsertOneAsync(
+                MongoDocuments.From(stepEvent),
+                cancellationToken: cancellationToken);
         }
         catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
         {
@@ -22,7 +25,9 @@ internal sealed class MongoStepEventStore(IMongoCollection<BsonDocument> documen
         }
     }
 
-    public async Task<IReadOnlyList<StepEvent>> ListAsync(string clone, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StepEvent>> ListAsync(
+        string clone,
+        CancellationToken cancellationToken)
     {
         var found = await documents.Find(ByClone(clone))
             .Sort(Builders<BsonDocument>.Sort.Ascending("sequence"))

@@ -53,7 +53,7 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
         Audit = new MongoAuditLog(AuditDocuments);
     }
 
-    /// <summary>The servers of the connection string as host:port, without any credentials.</summary>
+    /// <summary>The servers of the connection string as host:port, without credentials.</summary>
     public string Servers { get; }
 
     public string DatabaseName { get; }
@@ -109,7 +109,8 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
         catch (TimeoutException e)
         {
             throw new StoreUnavailableException(
-                $"MongoDB at {Servers} did not answer within {ServerSelectionTimeout.TotalSeconds:0} s. "
+                $"MongoDB at {Servers} did not answer within "
+                + $"{ServerSelectionTimeout.TotalSeconds:0} s. "
                 + "Check that MongoDB runs there and that ConnectionStrings:Mongo names it, or "
                 + "unset ConnectionStrings:Mongo to use the embedded store.",
                 e);
@@ -141,7 +142,8 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
         }
     }
 
-    public async Task<IReadOnlyList<StepEvent>> ListAllStepEventsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StepEvent>> ListAllStepEventsAsync(
+        CancellationToken cancellationToken)
     {
         var documents = await StepEventDocuments
             .Find(FilterDefinition<BsonDocument>.Empty)
@@ -154,7 +156,9 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
     {
         foreach (var collection in AllCollections)
         {
-            await collection.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken);
+            await collection.DeleteManyAsync(
+                FilterDefinition<BsonDocument>.Empty,
+                cancellationToken);
         }
 
         _logger.LogWarning("Store {Location} was cleared", Location);
@@ -176,7 +180,8 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
         {
             return MongoUrl.Create(connectionString);
         }
-        catch (Exception e) when (e is MongoConfigurationException or ArgumentException or FormatException)
+        catch (Exception e)
+            when (e is MongoConfigurationException or ArgumentException or FormatException)
         {
             // The driver's message repeats the connection string, password and all, so it is
             // not passed on.
@@ -203,7 +208,10 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
             ComponentDocuments,
             "clone_component_unique",
             Keys.Ascending("clone").Ascending("component"));
-        await Unique(UserDocuments, "normalizedUserName_unique", Keys.Ascending("normalizedUserName"));
+        await Unique(
+            UserDocuments,
+            "normalizedUserName_unique",
+            Keys.Ascending("normalizedUserName"));
         await AuditDocuments.Indexes.CreateOneAsync(
             new CreateIndexModel<BsonDocument>(
                 Keys.Descending("at"),
@@ -221,5 +229,6 @@ public sealed class MongoStore : IClonerStore, IStoreHealth
                 cancellationToken: cancellationToken);
     }
 
-    private static IndexKeysDefinitionBuilder<BsonDocument> Keys => Builders<BsonDocument>.IndexKeys;
+    private static IndexKeysDefinitionBuilder<BsonDocument> Keys =>
+        Builders<BsonDocument>.IndexKeys;
 }

@@ -4,13 +4,16 @@ using MongoDB.Driver;
 
 namespace Cloner.Infrastructure.Storage.Mongo;
 
-internal sealed class MongoUserAccountStore(IMongoCollection<BsonDocument> documents) : IUserAccountStore
+internal sealed class MongoUserAccountStore(IMongoCollection<BsonDocument> documents)
+    : IUserAccountStore
 {
     public async Task<bool> TryCreateAsync(UserAccount user, CancellationToken cancellationToken)
     {
         try
         {
-            await documents.InsertOneAsync(MongoDocuments.From(user), cancellationToken: cancellationToken);
+            await documents.InsertOneAsync(
+                MongoDocuments.From(user),
+                cancellationToken: cancellationToken);
             return true;
         }
         catch (MongoWriteException e) when (MongoErrors.IsDuplicateKey(e))
@@ -52,7 +55,9 @@ internal sealed class MongoUserAccountStore(IMongoCollection<BsonDocument> docum
     public Task<UserAccount?> FindByNormalizedNameAsync(
         string normalizedUserName,
         CancellationToken cancellationToken) =>
-        FindAsync(Builders<BsonDocument>.Filter.Eq("normalizedUserName", normalizedUserName), cancellationToken);
+        FindAsync(
+            Builders<BsonDocument>.Filter.Eq("normalizedUserName", normalizedUserName),
+            cancellationToken);
 
     public async Task<int> CountAsync(CancellationToken cancellationToken) =>
         (int)await documents.CountDocumentsAsync(

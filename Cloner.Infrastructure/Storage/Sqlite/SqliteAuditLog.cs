@@ -20,7 +20,9 @@ internal sealed class SqliteAuditLog(SqliteStore store) : IAuditLog
             .ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(
+        int limit,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         await using var connection = await store.OpenAsync(cancellationToken);

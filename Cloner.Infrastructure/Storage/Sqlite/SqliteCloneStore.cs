@@ -21,7 +21,8 @@ internal sealed class SqliteCloneStore(SqliteStore store) : ICloneStore
         await using var connection = await store.OpenAsync(cancellationToken);
         try
         {
-            await connection.Command($"INSERT INTO clones ({Columns}) VALUES ({Values});", Parameters(clone))
+            await connection
+                .Command($"INSERT INTO clones ({Columns}) VALUES ({Values});", Parameters(clone))
                 .ExecuteNonQueryAsync(cancellationToken);
             return true;
         }
@@ -49,7 +50,9 @@ internal sealed class SqliteCloneStore(SqliteStore store) : ICloneStore
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         var found = await ReadAsync(
-            connection.Command($"SELECT {Columns} FROM clones WHERE name = @name;", ("@name", name)),
+            connection.Command(
+                $"SELECT {Columns} FROM clones WHERE name = @name;",
+                ("@name", name)),
             cancellationToken);
         return found.SingleOrDefault();
     }

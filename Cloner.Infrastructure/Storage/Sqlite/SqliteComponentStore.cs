@@ -79,7 +79,8 @@ internal sealed class SqliteComponentStore(SqliteStore store) : IComponentStore
     public async Task DeleteAsync(string clone, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.Command("DELETE FROM components WHERE clone_name = @clone;", ("@clone", clone))
+        await connection
+            .Command("DELETE FROM components WHERE clone_name = @clone;", ("@clone", clone))
             .ExecuteNonQueryAsync(cancellationToken);
     }
 }

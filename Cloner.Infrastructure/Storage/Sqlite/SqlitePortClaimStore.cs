@@ -11,7 +11,10 @@ internal sealed class SqlitePortClaimStore(SqliteStore store) : IPortClaimStore
         try
         {
             await connection.Command(
-                    "INSERT INTO port_claims (port, clone_name, slot) VALUES (@port, @clone, @slot);",
+                    """
+                    INSERT INTO port_claims (port, clone_name, slot)
+                    VALUES (@port, @clone, @slot);
+                    """,
                     ("@port", claim.Port),
                     ("@clone", claim.CloneName),
                     ("@slot", claim.Slot))
@@ -42,7 +45,8 @@ internal sealed class SqlitePortClaimStore(SqliteStore store) : IPortClaimStore
     public async Task ReleaseAsync(string clone, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.Command("DELETE FROM port_claims WHERE clone_name = @clone;", ("@clone", clone))
+        await connection
+            .Command("DELETE FROM port_claims WHERE clone_name = @clone;", ("@clone", clone))
             .ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -41,18 +41,23 @@ internal sealed class SqliteStepEventStore(SqliteStore store) : IStepEventStore
         }
     }
 
-    public async Task<IReadOnlyList<StepEvent>> ListAsync(string clone, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StepEvent>> ListAsync(
+        string clone,
+        CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
         return await ReadAsync(
-            connection.Command(SelectAll + " WHERE clone_name = @clone ORDER BY sequence;", ("@clone", clone)),
+            connection.Command(
+                SelectAll + " WHERE clone_name = @clone ORDER BY sequence;",
+                ("@clone", clone)),
             cancellationToken);
     }
 
     public async Task DeleteAsync(string clone, CancellationToken cancellationToken)
     {
         await using var connection = await store.OpenAsync(cancellationToken);
-        await connection.Command("DELETE FROM step_events WHERE clone_name = @clone;", ("@clone", clone))
+        await connection
+            .Command("DELETE FROM step_events WHERE clone_name = @clone;", ("@clone", clone))
             .ExecuteNonQueryAsync(cancellationToken);
     }
 

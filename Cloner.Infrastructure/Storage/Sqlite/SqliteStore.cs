@@ -68,10 +68,12 @@ public sealed class SqliteStore : IClonerStore, IStoreHealth
         {
             Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
             await using var connection = await OpenAsync(cancellationToken);
-            await connection.Command("PRAGMA journal_mode=WAL;").ExecuteNonQueryAsync(cancellationToken);
+            await connection.Command("PRAGMA journal_mode=WAL;")
+                .ExecuteNonQueryAsync(cancellationToken);
             version = await MigrateAsync(connection, cancellationToken);
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
+            when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new StoreUnavailableException(
                 $"The embedded store {DatabasePath} cannot be opened: {e.Message}. Check that the "
@@ -103,7 +105,8 @@ public sealed class SqliteStore : IClonerStore, IStoreHealth
         }
     }
 
-    public async Task<IReadOnlyList<StepEvent>> ListAllStepEventsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StepEvent>> ListAllStepEventsAsync(
+        CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         return await SqliteStepEventStore.ReadAsync(
@@ -139,7 +142,8 @@ public sealed class SqliteStore : IClonerStore, IStoreHealth
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await connection.Command($"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA synchronous=NORMAL;")
+            await connection
+                .Command($"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA synchronous=NORMAL;")
                 .ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -150,7 +154,9 @@ public sealed class SqliteStore : IClonerStore, IStoreHealth
         }
     }
 
-    private async Task<int> MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<int> MigrateAsync(
+        SqliteConnection connection,
+        CancellationToken cancellationToken)
     {
         await using var transaction = connection.BeginTransaction();
         await Run(SqliteSchema.VersionTable);

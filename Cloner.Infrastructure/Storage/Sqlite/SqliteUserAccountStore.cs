@@ -20,7 +20,8 @@ internal sealed class SqliteUserAccountStore(SqliteStore store) : IUserAccountSt
         await using var connection = await store.OpenAsync(cancellationToken);
         try
         {
-            await connection.Command($"INSERT INTO users ({Columns}) VALUES ({Values});", Parameters(user))
+            await connection
+                .Command($"INSERT INTO users ({Columns}) VALUES ({Values});", Parameters(user))
                 .ExecuteNonQueryAsync(cancellationToken);
             return true;
         }

@@ -61,7 +61,9 @@ internal static class SqliteValues
             map.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             StringComparer.Ordinal));
 
-    public static Dictionary<string, TValue> ReadMap<TValue>(SqliteDataReader reader, int ordinal) =>
+    public static Dictionary<string, TValue> ReadMap<TValue>(
+        SqliteDataReader reader,
+        int ordinal) =>
         new(
             JsonSerializer.Deserialize<Dictionary<string, TValue>>(reader.GetString(ordinal)) ?? [],
             StringComparer.Ordinal);
