@@ -1,5 +1,6 @@
 using Cloner.Infrastructure.Storage;
 using Cloner.Infrastructure.Storage.Mongo;
+using Cloner.Infrastructure.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 
@@ -43,6 +44,32 @@ public sealed class MongoStoreContractTests : StoreContract
         Skip.If(Unavailable is not null, Unavailable);
 
         Assert.Equal("MongoDB", Store.Health.Kind);
+    }
+
+    [SkippableFact]
+    public async Task Copy_FromTheEmbeddedStore_ArrivesWhole()
+    {
+        Skip.If(Unavailable is not null, Unavailable);
+        using var folder = new TempFolder();
+        await using var embedded = new SqliteStore(
+            folder.File("cloner.db"),
+            NullLogger<SqliteStore>.Instance);
+        await embedded.InitializeAsync(CancellationToken.None);
+        await embedded.Clones.TryInsertAsync(StoreSamples.Clone("bot7"), CancellationToken.None);
+        await embedded.StepEvents.AppendAsync(StoreSamples.Step("bot7", 1), CancellationToken.None);
+        await embedded.Users.TryCreateAsync(StoreSamples.User("admin"), CancellationToken.None);
+
+        var counts = await new StoreCopier(NullLogger<StoreCopier>.Instance)
+            .CopyAsync(embedded, Store, overwrite: false, CancellationToken.None);
+
+        Assert.Equal(new StoreCopyCounts(1, 0, 1, 0, 1, 0), counts);
+        StoreSamples.AssertSame(
+            StoreSamples.Clone("bot7"),
+            await Store.Clones.FindAsync("bot7", CancellationToken.None));
+        Assert.Equal(
+            [StoreSamples.Step("bot7", 1)],
+            await Store.StepEvents.ListAsync("bot7", CancellationToken.None));
+        Assert.Equal(1, await Store.Users.CountAsync(CancellationToken.None));
     }
 
     [SkippableFact]

@@ -8,8 +8,9 @@ namespace Cloner.Infrastructure.Storage.Mongo;
 
 /// <summary>
 /// The documents of the MongoDB store, mapped field by field so that a renamed C# property
-/// never renames a stored field. Times are BSON dates (UTC, to the millisecond), enums their
-/// names.
+/// never renames a stored field. Times are BSON dates (UTC), enums their names.
+/// BSON dates hold milliseconds, so a time comes back without its sub-millisecond ticks, and a
+/// copy from the embedded store to MongoDB drops them from every time it copies.
 /// </summary>
 internal static class MongoDocuments
 {
