@@ -51,8 +51,8 @@ public sealed class StoreCopier(ILogger<StoreCopier> logger)
         if (held.Total > 0 && !overwrite)
         {
             throw new StoreNotEmptyException(
-                $"The target store {to.Location} already holds {held}. Copy with overwrite (--overwrite) "
-                + "to replace what it holds, or name an empty target.");
+                $"The target store {to.Location} already holds {held}. Copy with overwrite "
+                + "(--overwrite) to replace what it holds, or name an empty target.");
         }
 
         if (held.Total > 0)
