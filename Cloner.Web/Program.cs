@@ -18,7 +18,8 @@ var builder = WebApplication.CreateBuilder(args);
 ClonerOptions options;
 try
 {
-    options = ClonerOptions.FromConfiguration(builder.Configuration, Directory.GetCurrentDirectory());
+    options = ClonerOptions.FromConfiguration(
+        builder.Configuration, Directory.GetCurrentDirectory());
     StartupFolders.EnsureWritable(options);
 }
 catch (ClonerConfigurationException ex)

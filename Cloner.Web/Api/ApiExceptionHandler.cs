@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Cloner.Web.Api;
 
-/// <summary>Turns every exception that escapes a request into a problem, never a stack trace.</summary>
+/// <summary>
+/// Turns any exception that escapes a request into a problem, never a stack trace.
+/// </summary>
 public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(
@@ -10,7 +12,8 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
         Exception exception,
         CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        if (exception is OperationCanceledException
+            && httpContext.RequestAborted.IsCancellationRequested)
         {
             return true;
         }
@@ -27,7 +30,8 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
                 httpContext.Request.Method, httpContext.Request.Path);
         }
 
-        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        httpContext.Response.StatusCode =
+            problem.Status ?? StatusCodes.Status500InternalServerError;
         await Results.Problem(problem).ExecuteAsync(httpContext);
         return true;
     }

@@ -21,13 +21,19 @@ public sealed record BlueprintModel(
         blueprint.Name,
         blueprint.Title,
         blueprint.ClonePrefix,
-        blueprint.Inputs.Select(i => new InputModel(i.Key, i.Label, i.Required, i.Secret, i.Pattern))
+        blueprint.Inputs
+            .Select(i => new InputModel(i.Key, i.Label, i.Required, i.Secret, i.Pattern))
             .ToList(),
         blueprint.Ports.ToDictionary(p => p.Name, p => new PortRangeModel(p.From, p.To)),
         blueprint.Components.Select(c => new ComponentSpecModel(c.Name, c.Autostart)).ToList());
 }
 
-public sealed record InputModel(string Key, string Label, bool Required, bool Secret, string? Pattern);
+public sealed record InputModel(
+    string Key,
+    string Label,
+    bool Required,
+    bool Secret,
+    string? Pattern);
 
 public sealed record PortRangeModel(int From, int To);
 
@@ -85,9 +91,11 @@ public sealed record ComponentModel(
     long? MemoryBytes,
     bool Autostart)
 {
-    public static ComponentModel From(ComponentView view) => From(view.Record, view.Sample, view.Autostart);
+    public static ComponentModel From(ComponentView view) =>
+        From(view.Record, view.Sample, view.Autostart);
 
-    public static ComponentModel From(ComponentRecord record, ResourceSample? sample, bool autostart)
+    public static ComponentModel From(
+        ComponentRecord record, ResourceSample? sample, bool autostart)
     {
         var running = record.State is ComponentState.Running or ComponentState.Starting
             or ComponentState.Stopping;

@@ -35,11 +35,12 @@ public static class ApiProblems
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", InternalDetail),
     };
 
-    /// <summary>Whether the exception is one the caller caused, as opposed to a fault in Cloner.</summary>
+    /// <summary>Whether the caller caused the exception, not a fault in Cloner.</summary>
     public static bool IsCallerError(Exception exception) =>
         exception is CloneRequestException or EnvFileException or BadHttpRequestException;
 
-    public static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
+    public static HttpValidationProblemDetails Validation(
+        IReadOnlyDictionary<string, string[]> errors) =>
         new(errors.ToDictionary(e => e.Key, e => e.Value))
         {
             Status = StatusCodes.Status400BadRequest,

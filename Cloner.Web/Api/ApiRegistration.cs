@@ -4,7 +4,7 @@ namespace Cloner.Web.Api;
 
 public static class ApiRegistration
 {
-    /// <summary>JSON in camelCase with enums as their names, problem details, the audit trail.</summary>
+    /// <summary>JSON in camelCase with enums as names, problem details, the audit trail.</summary>
     public static IServiceCollection AddClonerApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(

@@ -19,7 +19,8 @@ public sealed class AuditTrail(IAuditLog audit, TimeProvider time, ILogger<Audit
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Could not write the audit entry {Action} of clone {Clone} by {User}",
+            logger.LogError(ex,
+                "Could not write the audit entry {Action} of clone {Clone} by {User}",
                 action, clone, user);
         }
     }

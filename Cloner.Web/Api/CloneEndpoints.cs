@@ -35,7 +35,8 @@ public static class CloneEndpoints
         clones.MapGet("/{name}/components/{component}/logs", TailAsync);
     }
 
-    private static async Task<IResult> ListAsync(CloneService clones, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        CloneService clones, CancellationToken cancellationToken)
     {
         var blueprints = clones.Blueprints();
         var all = await clones.ListAsync(cancellationToken);
@@ -65,7 +66,10 @@ public static class CloneEndpoints
             http.Request, json.Value.SerializerOptions, Example, http.RequestAborted);
         if (errors is null && string.IsNullOrWhiteSpace(body!.Blueprint))
         {
-            errors = new() { ["blueprint"] = ["blueprint is required: name the blueprint to clone"] };
+            errors = new()
+            {
+                ["blueprint"] = ["blueprint is required: name the blueprint to clone"],
+            };
         }
 
         if (errors is not null)
@@ -91,7 +95,8 @@ public static class CloneEndpoints
         var view = outcome.View
             ?? (await clones.GetAsync(outcome.Name, CancellationToken.None))?.View
             ?? throw new UnknownCloneException(outcome.Name);
-        var model = CloneModel.From(view, clones.Blueprints().Find(request.Blueprint), outcome.Steps);
+        var blueprint = clones.Blueprints().Find(request.Blueprint);
+        var model = CloneModel.From(view, blueprint, outcome.Steps);
         return Results.Created($"{http.Request.PathBase}/api/clones/{outcome.Name}", model);
     }
 
@@ -141,7 +146,7 @@ public static class CloneEndpoints
         {
             return Results.Problem(ApiProblems.Validation(new Dictionary<string, string[]>
             {
-                ["tail"] = [$"tail must be a whole number of lines from 0 up, such as {DefaultTail}"],
+                ["tail"] = [$"tail must be a whole number, 0 or more, like {DefaultTail}"],
             }));
         }
 
@@ -149,7 +154,7 @@ public static class CloneEndpoints
         return Results.Text(LogText(lines), "text/plain; charset=utf-8");
     }
 
-    /// <summary>One line per log line: its UTC time, <c>out</c> or <c>err</c>, and its text.</summary>
+    /// <summary>A line per log line: its UTC time, <c>out</c> or <c>err</c>, its text.</summary>
     public static string LogText(IEnumerable<LogLine> lines)
     {
         var text = new StringBuilder();

@@ -17,7 +17,8 @@ public static class JsonBody
     {
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, json, cancellationToken);
+            var body = await JsonSerializer.DeserializeAsync<T>(
+                request.Body, json, cancellationToken);
             return body is null
                 ? (null, BodyError($"is null; send a JSON object like {example}"))
                 : (body, null);
@@ -33,7 +34,10 @@ public static class JsonBody
         var field = path is null or "$" ? null : path.TrimStart('$', '.');
         return string.IsNullOrEmpty(field)
             ? BodyError($"is not a JSON object like {example}")
-            : new() { [field] = [$"{field} has the wrong JSON type; the body must look like {example}"] };
+            : new()
+            {
+                [field] = [$"{field} has the wrong JSON type; the body must look like {example}"],
+            };
     }
 
     private static Dictionary<string, string[]> BodyError(string problem) =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Cloner.Web.Api;
 
-/// <summary><c>POST /api/session</c> signs in and sets the cookie; <c>DELETE</c> signs out.</summary>
+/// <summary><c>POST /api/session</c> signs in, setting the cookie; DELETE signs out.</summary>
 public static class SessionEndpoints
 {
     private const string Example = """{"userName":"admin","password":"..."}""";
@@ -40,7 +40,8 @@ public static class SessionEndpoints
                     System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Problem(ApiProblems.Problem(StatusCodes.Status429TooManyRequests,
                     "Locked out",
-                    $"Too many wrong passwords: locked out; try again in {attempt.LockedMinutes} minutes."));
+                    "Too many wrong passwords: locked out; " +
+                    $"try again in {attempt.LockedMinutes} minutes."));
             default:
                 return Results.Problem(ApiProblems.Problem(StatusCodes.Status401Unauthorized,
                     "Sign-in refused", "Wrong user name or password."));

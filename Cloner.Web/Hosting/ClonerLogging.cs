@@ -9,6 +9,13 @@ public static class ClonerLogging
     public const long FileSizeLimit = 10 * 1024 * 1024;
     public const int FilesKept = 5;
 
+    private const string ConsoleTemplate =
+        "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    private const string FileTemplate =
+        "{Timestamp:o} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}" +
+        "{NewLine}{Exception}";
+
     /// <summary>
     /// Serilog to the console and to <c>DataDir/logs/cloner.log</c>, rolled at 10 MB with 5
     /// files kept. Levels can be changed under "Serilog" in appsettings.json.
@@ -24,13 +31,13 @@ public static class ClonerLogging
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .WriteTo.Console(
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+                outputTemplate: ConsoleTemplate)
             .WriteTo.File(
                 Path.Combine(options.LogsDir, "cloner.log"),
                 fileSizeLimitBytes: FileSizeLimit,
                 rollOnFileSizeLimit: true,
                 retainedFileCountLimit: FilesKept,
-                outputTemplate: "{Timestamp:o} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"));
+                outputTemplate: FileTemplate));
         return builder;
     }
 }

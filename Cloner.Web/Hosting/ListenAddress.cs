@@ -4,7 +4,9 @@ public static class ListenAddress
 {
     public const string Default = "http://127.0.0.1:5000";
 
-    /// <summary>Listens on 127.0.0.1:5000 unless --urls, ASPNETCORE_URLS or Kestrel settings say where.</summary>
+    /// <summary>
+    /// Listens on 127.0.0.1:5000 unless --urls, ASPNETCORE_URLS or Kestrel settings say where.
+    /// </summary>
     public static IWebHostBuilder UseClonerListenAddress(
         this IWebHostBuilder web, IConfiguration configuration)
     {

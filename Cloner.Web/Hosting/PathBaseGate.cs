@@ -6,12 +6,14 @@ public static class PathBaseGate
     /// Serves Cloner under its PathBase only: <c>/</c> and the bare PathBase redirect to
     /// <c>{base}/</c>, <c>/healthz</c> also answers at the root, anything else outside is 404.
     /// </summary>
-    public static IApplicationBuilder UseClonerPathBase(this IApplicationBuilder app, string pathBase)
+    public static IApplicationBuilder UseClonerPathBase(
+        this IApplicationBuilder app, string pathBase)
     {
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
-            var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+            var method = context.Request.Method;
+            var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
             if (isRead && (path == "/" || path == pathBase))
             {
                 context.Response.Redirect($"{pathBase}/{context.Request.QueryString}");

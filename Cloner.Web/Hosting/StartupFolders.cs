@@ -2,7 +2,7 @@ using Cloner.Infrastructure;
 
 namespace Cloner.Web.Hosting;
 
-/// <summary>Creates DataDir, its logs folder and ClonesRoot at start and checks they can be written.</summary>
+/// <summary>Creates DataDir, its logs folder and ClonesRoot; checks they are writable.</summary>
 public static class StartupFolders
 {
     public static void EnsureWritable(ClonerOptions options)

@@ -8,7 +8,8 @@ public static class StartupProblem
     public static ClonerConfigurationException? Find(Exception exception) => exception switch
     {
         ClonerConfigurationException problem => problem,
-        AggregateException all => all.InnerExceptions.Select(Find).FirstOrDefault(p => p is not null),
+        AggregateException all =>
+            all.InnerExceptions.Select(Find).FirstOrDefault(p => p is not null),
         { InnerException: { } inner } => Find(inner),
         _ => null,
     };

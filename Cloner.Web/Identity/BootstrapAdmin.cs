@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Cloner.Web.Identity;
 
-/// <summary>Creates the admin named by <c>Cloner:Admin:*</c> when the store has no user yet.</summary>
+/// <summary>Creates the admin named by <c>Cloner:Admin:*</c> when the store has no user.</summary>
 public sealed class BootstrapAdmin(
     ClonerOptions options,
     IUserAccountStore accounts,
@@ -24,7 +24,8 @@ public sealed class BootstrapAdmin(
         if (options.AdminUserName is not { } userName || options.AdminPassword is not { } password)
         {
             logger.LogWarning(
-                "No user exists and Cloner:Admin:UserName and Cloner:Admin:Password are not set; " +
+                "No user exists and Cloner:Admin:UserName and Cloner:Admin:Password " +
+                "are not set; " +
                 "nobody can sign in until they are set and Cloner is restarted");
             return;
         }
@@ -34,10 +35,13 @@ public sealed class BootstrapAdmin(
         if (!result.Succeeded)
         {
             var problems = string.Join("; ", result.Errors.Select(e => e.Description));
-            var key = result.Errors.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal))
+            var aboutPassword = result.Errors
+                .Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal));
+            var key = aboutPassword
                 ? "Cloner:Admin:Password"
                 : "Cloner:Admin:UserName";
-            throw new ClonerConfigurationException(key, $"the admin user could not be made: {problems}");
+            throw new ClonerConfigurationException(
+                key, $"the admin user could not be made: {problems}");
         }
 
         logger.LogInformation("Created the admin user {User} from Cloner:Admin", userName);

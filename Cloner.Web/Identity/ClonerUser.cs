@@ -1,6 +1,6 @@
 namespace Cloner.Web.Identity;
 
-/// <summary>A dashboard user as ASP.NET Core Identity sees it; kept as a domain UserAccount.</summary>
+/// <summary>A dashboard user as ASP.NET Core Identity sees it; stored as a UserAccount.</summary>
 public sealed class ClonerUser
 {
     public string Id { get; set; } = Guid.NewGuid().ToString("N");

@@ -14,7 +14,8 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
     IUserLockoutStore<ClonerUser>,
     IUserRoleStore<ClonerUser>
 {
-    public async Task<IdentityResult> CreateAsync(ClonerUser user, CancellationToken cancellationToken)
+    public async Task<IdentityResult> CreateAsync(
+        ClonerUser user, CancellationToken cancellationToken)
     {
         if (user.CreatedAt == default)
         {
@@ -33,7 +34,8 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
     /// write are two calls to the store, so two updates that race within that gap both pass;
     /// the later one wins.
     /// </summary>
-    public async Task<IdentityResult> UpdateAsync(ClonerUser user, CancellationToken cancellationToken)
+    public async Task<IdentityResult> UpdateAsync(
+        ClonerUser user, CancellationToken cancellationToken)
     {
         var stored = await accounts.FindByIdAsync(user.Id, cancellationToken);
         if (stored is null || stored.ConcurrencyStamp != user.ConcurrencyStamp)
@@ -46,13 +48,15 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
         return IdentityResult.Success;
     }
 
-    public async Task<IdentityResult> DeleteAsync(ClonerUser user, CancellationToken cancellationToken)
+    public async Task<IdentityResult> DeleteAsync(
+        ClonerUser user, CancellationToken cancellationToken)
     {
         await accounts.DeleteAsync(user.Id, cancellationToken);
         return IdentityResult.Success;
     }
 
-    public async Task<ClonerUser?> FindByIdAsync(string userId, CancellationToken cancellationToken) =>
+    public async Task<ClonerUser?> FindByIdAsync(
+        string userId, CancellationToken cancellationToken) =>
         await accounts.FindByIdAsync(userId, cancellationToken) is { } account
             ? FromAccount(account)
             : null;
@@ -69,7 +73,8 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
     public Task<string?> GetUserNameAsync(ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(user.UserName);
 
-    public Task SetUserNameAsync(ClonerUser user, string? userName, CancellationToken cancellationToken)
+    public Task SetUserNameAsync(
+        ClonerUser user, string? userName, CancellationToken cancellationToken)
     {
         user.UserName = userName ?? "";
         return Task.CompletedTask;
@@ -93,19 +98,22 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
         return Task.CompletedTask;
     }
 
-    public Task<string?> GetPasswordHashAsync(ClonerUser user, CancellationToken cancellationToken) =>
+    public Task<string?> GetPasswordHashAsync(
+        ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult(user.PasswordHash);
 
     public Task<bool> HasPasswordAsync(ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult(user.PasswordHash is not null);
 
-    public Task SetSecurityStampAsync(ClonerUser user, string stamp, CancellationToken cancellationToken)
+    public Task SetSecurityStampAsync(
+        ClonerUser user, string stamp, CancellationToken cancellationToken)
     {
         user.SecurityStamp = stamp;
         return Task.CompletedTask;
     }
 
-    public Task<string?> GetSecurityStampAsync(ClonerUser user, CancellationToken cancellationToken) =>
+    public Task<string?> GetSecurityStampAsync(
+        ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult(user.SecurityStamp);
 
     public Task<DateTimeOffset?> GetLockoutEndDateAsync(
@@ -132,10 +140,12 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
         return Task.CompletedTask;
     }
 
-    public Task<int> GetAccessFailedCountAsync(ClonerUser user, CancellationToken cancellationToken) =>
+    public Task<int> GetAccessFailedCountAsync(
+        ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult(user.AccessFailedCount);
 
-    public Task<bool> GetLockoutEnabledAsync(ClonerUser user, CancellationToken cancellationToken) =>
+    public Task<bool> GetLockoutEnabledAsync(
+        ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult(user.LockoutEnabled);
 
     public Task SetLockoutEnabledAsync(
@@ -145,7 +155,8 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
         return Task.CompletedTask;
     }
 
-    public Task AddToRoleAsync(ClonerUser user, string roleName, CancellationToken cancellationToken)
+    public Task AddToRoleAsync(
+        ClonerUser user, string roleName, CancellationToken cancellationToken)
     {
         if (!user.Roles.Contains(roleName, StringComparer.OrdinalIgnoreCase))
         {
@@ -162,7 +173,8 @@ public sealed class ClonerUserStore(IUserAccountStore accounts, TimeProvider tim
         return Task.CompletedTask;
     }
 
-    public Task<IList<string>> GetRolesAsync(ClonerUser user, CancellationToken cancellationToken) =>
+    public Task<IList<string>> GetRolesAsync(
+        ClonerUser user, CancellationToken cancellationToken) =>
         Task.FromResult<IList<string>>([.. user.Roles]);
 
     public Task<bool> IsInRoleAsync(

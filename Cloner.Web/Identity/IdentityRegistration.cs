@@ -30,7 +30,8 @@ public static class IdentityRegistration
             .AddSignInManager();
 
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(
+                new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<BootstrapAdmin>();
@@ -62,7 +63,8 @@ public static class IdentityRegistration
         cookie.AccessDeniedPath = "/login";
         cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
         cookie.SlidingExpiration = true;
-        cookie.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized,
+        cookie.Events.OnRedirectToLogin = context => ApiOr(context,
+            StatusCodes.Status401Unauthorized,
             "Sign in first: POST api/session with userName and password, or use the login page.");
         cookie.Events.OnRedirectToAccessDenied = context => ApiOr(context,
             StatusCodes.Status403Forbidden, "The signed-in user may not do this.");

@@ -9,10 +9,10 @@ public enum SignInOutcome
     /// <summary>Unknown user name or wrong password.</summary>
     Wrong,
 
-    /// <summary>A wrong password that used up the last attempt: the account is locked from now.</summary>
+    /// <summary>A wrong password that used up the last attempt: the account locks now.</summary>
     WrongAndLockedNow,
 
-    /// <summary>The account was locked before this attempt; the password was not checked.</summary>
+    /// <summary>The account was locked before this attempt; the password went unchecked.</summary>
     LockedOut,
 }
 
@@ -20,7 +20,8 @@ public enum SignInOutcome
 public sealed record SignInAttempt(SignInOutcome Outcome, TimeSpan? LockedFor)
 {
     /// <summary>The lockout in whole minutes, rounded up, for "try again in N minutes".</summary>
-    public int LockedMinutes => LockedFor is { } left ? Math.Max(1, (int)Math.Ceiling(left.TotalMinutes)) : 0;
+    public int LockedMinutes =>
+        LockedFor is { } left ? Math.Max(1, (int)Math.Ceiling(left.TotalMinutes)) : 0;
 }
 
 /// <summary>
@@ -49,7 +50,8 @@ public sealed class PasswordSignIn(
             return new SignInAttempt(SignInOutcome.LockedOut, LockedFor(user));
         }
 
-        var result = await signIn.PasswordSignInAsync(user, password, persistent, lockoutOnFailure: true);
+        var result = await signIn.PasswordSignInAsync(
+            user, password, persistent, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             logger.LogInformation("User {User} signed in", user.UserName);
@@ -59,7 +61,8 @@ public sealed class PasswordSignIn(
         if (result.IsLockedOut)
         {
             var locked = await users.FindByIdAsync(user.Id) ?? user;
-            logger.LogWarning("User {User} is locked out after too many wrong passwords", user.UserName);
+            logger.LogWarning(
+                "User {User} is locked out after too many wrong passwords", user.UserName);
             return new SignInAttempt(SignInOutcome.WrongAndLockedNow, LockedFor(locked));
         }
 
