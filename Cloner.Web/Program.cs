@@ -65,6 +65,11 @@ catch (Exception ex) when (StartupProblem.Find(ex) is { } problem)
     await Console.Error.WriteLineAsync(problem.Message);
     return 2;
 }
+catch (Exception ex)
+{
+    Log.Fatal(ex, "Cloner stopped on an unexpected error");
+    return 1;
+}
 finally
 {
     await Log.CloseAndFlushAsync();

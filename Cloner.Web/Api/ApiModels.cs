@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Processes;
@@ -140,7 +141,7 @@ public sealed record CreateCloneBody(
 public sealed record HealthModel(
     string Status,
     StoreHealthModel Store,
-    ServiceHealthModel MySql,
+    [property: JsonPropertyName("mysql")] ServiceHealthModel MySql,
     ServiceHealthModel Nginx);
 
 public sealed record StoreHealthModel(string Kind, bool Ok);
