@@ -50,6 +50,7 @@ public sealed record CloneModel(
     IReadOnlyDictionary<string, string> Inputs,
     IReadOnlyList<ComponentModel> Components,
     DateTimeOffset CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<StepModel>? Steps = null)
 {
     /// <param name="blueprint">The clone's blueprint, to leave out inputs it marks secret.</param>
