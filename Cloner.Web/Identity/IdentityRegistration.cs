@@ -19,6 +19,8 @@ public static class IdentityRegistration
     public static IServiceCollection AddClonerIdentity(
         this IServiceCollection services, ClonerOptions options)
     {
+        // The keys that sign the cookie are kept unencrypted in DataDir/keys, so anyone who can
+        // read that folder can forge a sign-in; keep DataDir readable by Cloner's user only.
         services.AddDataProtection()
             .SetApplicationName("Cloner")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")));

@@ -7,7 +7,8 @@ public static class AccountEndpoints
 {
     /// <summary>
     /// <c>POST {base}/logout</c>, from a form with an antiforgery token: signs out and goes to
-    /// the login page.
+    /// the login page. Sign-out only removes this browser's cookie: a copy of the cookie taken
+    /// earlier stays valid until it expires (12 hours), because the security stamp is not renewed.
     /// </summary>
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
