@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Clones;
 using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Benchmarks;
@@ -58,8 +60,7 @@ internal static class ExitLatencyBenchmark
     }
 
     /// <summary>Components spread over the fleet, each at most once.</summary>
-    private static List<(Cloner.Domain.Clones.Clone Clone, Cloner.Domain.Blueprints.ComponentSpec Spec)>
-        Spread(Fleet fleet, int count)
+    private static List<(Clone Clone, ComponentSpec Spec)> Spread(Fleet fleet, int count)
     {
         var all = fleet.Started;
         var step = Math.Max(1, all.Count / Math.Max(1, count));

@@ -15,7 +15,7 @@ internal sealed record Settings
     public int Windows { get; init; } = 3;
 
     /// <summary>Sampling rounds timed one after the other.</summary>
-    public int Rounds { get; init; } = 100;
+    public int Rounds { get; init; } = 200;
 
     public int Kills { get; init; } = 50;
 

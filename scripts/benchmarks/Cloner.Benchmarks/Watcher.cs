@@ -13,8 +13,8 @@ internal sealed class Watcher : IAsyncDisposable
 {
     private readonly CloneFeedSubscription _subscription;
     private readonly Task _reader;
-    private readonly ConcurrentDictionary<(string Clone, string Component), TaskCompletionSource<long>>
-        _endWaits = new();
+    private readonly ConcurrentDictionary<
+        (string Clone, string Component), TaskCompletionSource<long>> _endWaits = new();
     private readonly ConcurrentDictionary<string, LogTrack> _logTracks = new();
     private long _samples;
     private long _rounds;
@@ -40,12 +40,13 @@ internal sealed class Watcher : IAsyncDisposable
     /// </summary>
     public Task<long> NextEndAsync(string clone, string component)
     {
-        var wait = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = new TaskCompletionSource<long>(
+            TaskCreationOptions.RunContinuationsAsynchronously);
         _endWaits[(clone, component)] = wait;
         return wait.Task;
     }
 
-    /// <summary>Counts the component lines of the clone and waits for the one with this text.</summary>
+    /// <summary>Counts the clone's component lines and waits for the one with this text.</summary>
     public LogTrack TrackLog(string clone, string lastText)
     {
         var track = new LogTrack(lastText);
