@@ -295,11 +295,43 @@ internal sealed class BlueprintFile
             return null;
         }
 
-        // A symbolic link inside the folder that points out of it is outside too.
-        var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-        return target is null || target.FullName.StartsWith(folder, StringComparison.Ordinal)
-            ? full
-            : null;
+        return LinksStayInside(folder, full) ? full : null;
+    }
+
+    /// <summary>
+    /// Whether every symbolic link on the way from the folder to <paramref name="full"/> points
+    /// inside the folder; a link that leads out of it would let a blueprint read any file.
+    /// </summary>
+    private static bool LinksStayInside(string folder, string full)
+    {
+        var current = folder.TrimEnd(Path.DirectorySeparatorChar);
+        foreach (var part in full[folder.Length..].Split(Path.DirectorySeparatorChar))
+        {
+            current = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(current)
+                ? new DirectoryInfo(current)
+                : new FileInfo(current);
+            if (!info.Exists || info.LinkTarget is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                if (target is null
+                    || !Path.GetFullPath(target.FullName).StartsWith(folder, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void CheckKeys(YamlMappingNode node, string path, string[] allowed)

@@ -1,0 +1,44 @@
+namespace Cloner.Tests.Blueprints;
+
+/// <summary>Finds <c>samples/blueprints</c> of this checkout from the test's output folder.</summary>
+public static class SampleBlueprintFolder
+{
+    public static string BlueprintsDir { get; } = Find();
+
+    public static string Ego1 => Path.Combine(BlueprintsDir, "ego1");
+
+    /// <summary>Copies the sample to a new temp folder, so a test's .env and caches stay there.</summary>
+    public static string CopyEgo1To(string parent)
+    {
+        var target = Path.Combine(parent, "ego1");
+        foreach (var file in Directory.EnumerateFiles(Ego1, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Ego1, file);
+            if (relative.Contains("__pycache__", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var destination = Path.Combine(target, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+
+        return target;
+    }
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples", "blueprints");
+            if (File.Exists(Path.Combine(candidate, "ego1", "blueprint.yaml")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"samples/blueprints/ego1 was not found above {AppContext.BaseDirectory}");
+    }
+}
