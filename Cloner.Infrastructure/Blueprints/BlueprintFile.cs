@@ -86,7 +86,8 @@ internal sealed class BlueprintFile
             return null;
         }
 
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (stream.Documents.Count != 1
+            || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             _problems.Add(new BlueprintProblem(_file, "(file)",
                 "must hold one YAML document whose top level is a mapping (name:, title:, ...)"));
@@ -194,8 +195,8 @@ internal sealed class BlueprintFile
         foreach (var (keyNode, valueNode) in env.Children)
         {
             var key = KeyText(keyNode);
-            if (Expect<YamlScalarNode>(valueNode, $"env.{key}", "a text such as \"{{ ports.http }}\"")
-                is { } value)
+            var shape = "a text such as \"{{ ports.http }}\"";
+            if (Expect<YamlScalarNode>(valueNode, $"env.{key}", shape) is { } value)
             {
                 entries.Add(new EnvEntry(key, IsNull(value) ? "" : value.Value ?? ""));
             }
@@ -280,7 +281,7 @@ internal sealed class BlueprintFile
         }
     }
 
-    /// <summary>The full path of a file named relative to the folder, or null when outside it.</summary>
+    /// <summary>The full path of a file named relative to the folder; null when outside.</summary>
     private string? Inside(string relative)
     {
         if (relative.Contains('\0') || Path.IsPathRooted(relative))
@@ -320,7 +321,7 @@ internal sealed class BlueprintFile
             {
                 var target = info.ResolveLinkTarget(returnFinalTarget: true);
                 if (target is null
-                    || !Path.GetFullPath(target.FullName).StartsWith(folder, StringComparison.Ordinal))
+                    || !target.FullName.StartsWith(folder, StringComparison.Ordinal))
                 {
                     return false;
                 }
@@ -392,7 +393,7 @@ internal sealed class BlueprintFile
         return value;
     }
 
-    /// <summary>Reports a required key that is absent or empty (a wrong shape is reported apart).</summary>
+    /// <summary>Reports a required key that is absent or empty (a wrong shape is apart).</summary>
     private void ReportMissing(YamlMappingNode node, string path, string key)
     {
         if (!node.Children.TryGetValue(new YamlScalarNode(key), out var child))
@@ -511,7 +512,8 @@ internal sealed class BlueprintFile
 
     private static long Line(YamlNode node) => node.Start.Line;
 
-    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+    private static string Join(string path, string key) =>
+        path.Length == 0 ? key : $"{path}.{key}";
 
     private void Problem(string key, long line, string message) =>
         _problems.Add(new BlueprintProblem(_file, key, $"line {line}: {message}"));

@@ -8,7 +8,9 @@ namespace Cloner.Infrastructure.Blueprints;
 /// <c>blueprint.yaml</c>. A folder is parsed again only when one of the files it was read from
 /// changed (mtime or size), so calling <see cref="Read"/> on every request stays cheap.
 /// </summary>
-public sealed class YamlBlueprintCatalog(ClonerOptions options, ILogger<YamlBlueprintCatalog> logger)
+public sealed class YamlBlueprintCatalog(
+    ClonerOptions options,
+    ILogger<YamlBlueprintCatalog> logger)
     : IBlueprintCatalog
 {
     public const string FileName = "blueprint.yaml";
@@ -125,7 +127,8 @@ public sealed class YamlBlueprintCatalog(ClonerOptions options, ILogger<YamlBlue
             if (blueprints.FirstOrDefault(b => b.Name == blueprint.Name) is { } first)
             {
                 problems.Add(new BlueprintProblem(Path.Combine(folder.Folder, FileName), "name",
-                    $"'{blueprint.Name}' is already the name of the blueprint in {first.Folder}; " +
+                    $"'{blueprint.Name}' is already the name of the blueprint in " +
+                    $"{first.Folder}; " +
                     "give each blueprint its own name"));
                 continue;
             }
@@ -136,7 +139,7 @@ public sealed class YamlBlueprintCatalog(ClonerOptions options, ILogger<YamlBlue
         return new BlueprintCatalogSnapshot(blueprints, problems);
     }
 
-    /// <summary>One blueprint folder as last read, with the stamps of the files it came from.</summary>
+    /// <summary>A blueprint folder as last read, with stamps of the files it came from.</summary>
     private sealed record BlueprintFolder(
         string Folder,
         Blueprint? Blueprint,

@@ -12,7 +12,7 @@ internal static partial class YamlPath
     [GeneratedRegex(@"^(?<key>[^.\[\]]*)(?:\[(?<index>\d+)\])?$")]
     private static partial Regex Segment();
 
-    /// <summary>The line of the deepest node the path reaches (the root's line at worst).</summary>
+    /// <summary>The line of the deepest node the path reaches (at worst the root's).</summary>
     public static long Find(YamlNode root, string path)
     {
         var node = root;

@@ -14,7 +14,7 @@ namespace Cloner.Infrastructure.Provisioning;
 /// </summary>
 public sealed class FluidTemplateRenderer : ITemplateRenderer
 {
-    /// <summary>Past this many cached texts the cache starts again; edits cannot grow it.</summary>
+    /// <summary>Past this many cached texts the cache starts again.</summary>
     private const int CacheLimit = 1_000;
 
     private static readonly FluidParser Parser = new();
@@ -54,8 +54,9 @@ public sealed class FluidTemplateRenderer : ITemplateRenderer
         catch (UndefinedVariableException e)
         {
             throw new ProvisioningException(
-                $"template {templateName} uses '{e.Name}', which is not a variable; the variables " +
-                "are clone.name, clone.number, clone.dir, inputs.*, ports.* and db.*", e);
+                $"template {templateName} uses '{e.Name}', which is not a variable; " +
+                "the variables are clone.name, clone.number, clone.dir, inputs.*, ports.* " +
+                "and db.*", e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

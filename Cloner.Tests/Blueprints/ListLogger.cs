@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloner.Tests.Blueprints;
 
-/// <summary>A logger that keeps what was logged, for tests that check what the operator sees.</summary>
+/// <summary>A logger that keeps what was logged, for tests of what the operator sees.</summary>
 public sealed class ListLogger<T> : ILogger<T>
 {
     private readonly List<(LogLevel Level, string Message)> _entries = [];

@@ -1,13 +1,13 @@
 namespace Cloner.Tests.Blueprints;
 
-/// <summary>Finds <c>samples/blueprints</c> of this checkout from the test's output folder.</summary>
+/// <summary>Finds this checkout's <c>samples/blueprints</c> from the test output.</summary>
 public static class SampleBlueprintFolder
 {
     public static string BlueprintsDir { get; } = Find();
 
     public static string Ego1 => Path.Combine(BlueprintsDir, "ego1");
 
-    /// <summary>Copies the sample to a new temp folder, so a test's .env and caches stay there.</summary>
+    /// <summary>Copies the sample into a temp folder, so a test's .env stays there.</summary>
     public static string CopyEgo1To(string parent)
     {
         var target = Path.Combine(parent, "ego1");
@@ -29,7 +29,8 @@ public static class SampleBlueprintFolder
 
     private static string Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var start = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var dir = start; dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "samples", "blueprints");
             if (File.Exists(Path.Combine(candidate, "ego1", "blueprint.yaml")))

@@ -32,7 +32,8 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
           - { name: worker, command: python3, args: [ "worker.py" ] }
         """;
 
-    private readonly string _root = Directory.CreateTempSubdirectory("cloner-blueprints-").FullName;
+    private readonly string _root =
+        Directory.CreateTempSubdirectory("cloner-blueprints-").FullName;
     private readonly ListLogger<YamlBlueprintCatalog> _logger = new();
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -154,7 +155,8 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
     {
         WriteBlueprint("demo", Valid.Replace("schema: schema.sql", "schema: sql/current.sql"));
         Directory.CreateDirectory(Path.Combine(_root, "demo", "sql"));
-        File.CreateSymbolicLink(Path.Combine(_root, "demo", "sql", "current.sql"), "../schema.sql");
+        var link = Path.Combine(_root, "demo", "sql", "current.sql");
+        File.CreateSymbolicLink(link, "../schema.sql");
 
         var snapshot = Catalog(_root).Read();
 
@@ -191,7 +193,8 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
     [Fact]
     public void UnknownKey_Read_ProblemNamesKeyPathAndLine()
     {
-        WriteBlueprint("demo", Valid.Replace("restart: always", "restart: always\n    autostrat: true"));
+        var typo = "restart: always\n    autostrat: true";
+        WriteBlueprint("demo", Valid.Replace("restart: always", typo));
 
         var problem = Assert.Single(Catalog(_root).Read().Problems);
 
@@ -396,6 +399,7 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
         var dir = Directory.CreateDirectory(Path.Combine(_root, folder)).FullName;
         File.WriteAllText(Path.Combine(dir, YamlBlueprintCatalog.FileName), yaml);
         File.WriteAllText(Path.Combine(dir, "schema.sql"), "CREATE TABLE t (id INT);");
-        File.WriteAllText(Path.Combine(dir, "nginx.conf.liquid"), "location /{{ clone.name }}/ {}");
+        File.WriteAllText(Path.Combine(dir, "nginx.conf.liquid"),
+            "location /{{ clone.name }}/ {}");
     }
 }

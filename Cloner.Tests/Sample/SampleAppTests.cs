@@ -150,7 +150,8 @@ public sealed class SampleAppTests : IDisposable
         Assert.True(exitCode is not null, $"{script} still ran {StopLimit} after SIGTERM");
         Assert.Equal(0, exitCode);
         Assert.True(watch.Elapsed < StopLimit);
-        Assert.Contains(process.Lines, l => l.Contains("received SIGTERM", StringComparison.Ordinal));
+        Assert.Contains(process.Lines,
+            l => l.Contains("received SIGTERM", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -172,7 +173,8 @@ public sealed class SampleAppTests : IDisposable
         var exitCode = await bot.WaitForExitAsync(StartTimeout);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains(bot.Lines, l => l.Contains("PORT must be a port number", StringComparison.Ordinal));
+        Assert.Contains(bot.Lines,
+            l => l.Contains("PORT must be a port number", StringComparison.Ordinal));
     }
 
     private async Task<SampleProcess> StartAsync(string script, Dictionary<string, string> env)

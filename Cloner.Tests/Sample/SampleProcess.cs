@@ -77,7 +77,8 @@ public sealed class SampleProcess : IDisposable
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException(
-                    $"no line with '{text}' within {timeout}; output:\n{string.Join('\n', Lines)}");
+                    $"no line with '{text}' within {timeout}; output:\n" +
+                    string.Join('\n', Lines));
             }
 
             await Task.Delay(50);

@@ -147,7 +147,8 @@ public sealed class FluidTemplateRendererTests
             ClonesRoot = Path.GetTempPath(),
             BlueprintsDir = SampleBlueprintFolder.BlueprintsDir,
         };
-        var snapshot = new YamlBlueprintCatalog(options, new ListLogger<YamlBlueprintCatalog>()).Read();
+        var catalog = new YamlBlueprintCatalog(options, new ListLogger<YamlBlueprintCatalog>());
+        var snapshot = catalog.Read();
         return snapshot.Find("ego1")
             ?? throw new InvalidOperationException(string.Join("; ", snapshot.Problems));
     }

@@ -3,7 +3,7 @@ using Cloner.Infrastructure.Provisioning;
 
 namespace Cloner.Tests.Templates;
 
-/// <summary>The sample's rendered vhost is accepted by a real nginx inside a server block.</summary>
+/// <summary>The sample's rendered vhost passes a real nginx -t inside a server block.</summary>
 public sealed class SampleNginxTemplateTests : IDisposable
 {
     private const string Nginx = "/usr/sbin/nginx";
