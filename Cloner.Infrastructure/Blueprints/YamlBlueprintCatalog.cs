@@ -31,7 +31,22 @@ public sealed class YamlBlueprintCatalog(
             }
 
             _missingFolderLogged = false;
-            var changed = Refresh(root);
+            bool changed;
+            try
+            {
+                changed = Refresh(root);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "The blueprints folder {BlueprintsDir} cannot be read", root);
+                return new BlueprintCatalogSnapshot([],
+                [
+                    new BlueprintProblem(root, "Cloner:BlueprintsDir",
+                        $"the blueprints folder cannot be read ({e.Message}); give Cloner's " +
+                        "user read access to it"),
+                ]);
+            }
+
             if (changed || _snapshot is null)
             {
                 _snapshot = Combine();
