@@ -80,7 +80,7 @@ internal sealed class BlueprintFile
                 $"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {reason}"));
             return null;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _problems.Add(new BlueprintProblem(_file, "(file)", $"cannot be read: {e.Message}"));
             return null;

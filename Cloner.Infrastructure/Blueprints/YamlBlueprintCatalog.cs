@@ -18,7 +18,7 @@ public sealed class YamlBlueprintCatalog(
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BlueprintFolder> _folders = new(StringComparer.Ordinal);
     private BlueprintCatalogSnapshot? _snapshot;
-    private bool _missingFolderLogged;
+    private bool _folderProblemLogged;
 
     public BlueprintCatalogSnapshot Read()
     {
@@ -30,7 +30,6 @@ public sealed class YamlBlueprintCatalog(
                 return MissingFolder(root);
             }
 
-            _missingFolderLogged = false;
             bool changed;
             try
             {
@@ -38,7 +37,13 @@ public sealed class YamlBlueprintCatalog(
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(e, "The blueprints folder {BlueprintsDir} cannot be read", root);
+                if (!_folderProblemLogged)
+                {
+                    logger.LogWarning(e, "The blueprints folder {BlueprintsDir} cannot be read",
+                        root);
+                    _folderProblemLogged = true;
+                }
+
                 return new BlueprintCatalogSnapshot([],
                 [
                     new BlueprintProblem(root, "Cloner:BlueprintsDir",
@@ -47,6 +52,7 @@ public sealed class YamlBlueprintCatalog(
                 ]);
             }
 
+            _folderProblemLogged = false;
             if (changed || _snapshot is null)
             {
                 _snapshot = Combine();
@@ -58,12 +64,12 @@ public sealed class YamlBlueprintCatalog(
 
     private BlueprintCatalogSnapshot MissingFolder(string root)
     {
-        if (!_missingFolderLogged)
+        if (!_folderProblemLogged)
         {
             logger.LogWarning(
                 "The blueprints folder {BlueprintsDir} does not exist; no blueprint is loaded",
                 root);
-            _missingFolderLogged = true;
+            _folderProblemLogged = true;
         }
 
         _folders.Clear();
