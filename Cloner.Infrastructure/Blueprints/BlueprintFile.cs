@@ -57,9 +57,15 @@ internal sealed class BlueprintFile
         }
 
         var blueprint = ReadBlueprint(root);
+        // A key already reported while parsing (missing, wrong shape) holds a stand-in value
+        // that the rules would only report again.
+        var reported = _problems.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, message) in BlueprintRules.Check(blueprint))
         {
-            Problem(key, YamlPath.Find(root, key), message);
+            if (!reported.Contains(key))
+            {
+                Problem(key, YamlPath.Find(root, key), message);
+            }
         }
 
         return blueprint;
@@ -250,7 +256,7 @@ internal sealed class BlueprintFile
 
         CheckKeys(node, section, [key]);
         var path = $"{section}.{key}";
-        if (OptionalString(node, section, key) is not { } relative)
+        if (RequiredString(node, section, key) is not { } relative)
         {
             return null;
         }
@@ -385,9 +391,10 @@ internal sealed class BlueprintFile
     private string? RequiredString(YamlMappingNode node, string path, string key)
     {
         var value = OptionalString(node, path, key);
-        if (value is null)
+        if (string.IsNullOrWhiteSpace(value))
         {
             ReportMissing(node, path, key);
+            return null;
         }
 
         return value;
@@ -400,7 +407,8 @@ internal sealed class BlueprintFile
         {
             Problem(Join(path, key), Line(node), "is required");
         }
-        else if (child is YamlScalarNode scalar && IsNull(scalar))
+        else if (child is YamlScalarNode scalar
+            && (IsNull(scalar) || string.IsNullOrWhiteSpace(scalar.Value)))
         {
             Problem(Join(path, key), Line(child), "is required and must not be empty");
         }

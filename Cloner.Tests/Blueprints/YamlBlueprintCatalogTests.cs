@@ -254,9 +254,18 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
 
         var keys = Catalog(_root).Read().Problems.Select(p => p.Key).ToList();
 
-        Assert.Contains("name", keys);
-        Assert.Contains("clonePrefix", keys);
-        Assert.Contains("components[0].command", keys);
+        Assert.Equal(["name", "clonePrefix", "components[0].command"], keys);
+    }
+
+    [Fact]
+    public void DatabaseWithoutSchema_Read_ProblemNamesDatabaseSchema()
+    {
+        WriteBlueprint("demo", Valid.Replace("  schema: schema.sql", "  schema: ''"));
+
+        var problem = Assert.Single(Catalog(_root).Read().Problems);
+
+        Assert.Equal("database.schema", problem.Key);
+        Assert.Equal("line 10: is required and must not be empty", problem.Message);
     }
 
     [Fact]
