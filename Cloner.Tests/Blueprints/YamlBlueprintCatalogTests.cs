@@ -75,6 +75,20 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
     }
 
     [Fact]
+    public void EndToEndTestBlueprints_Read_LoadWithNoProblems()
+    {
+        var testBlueprints = Path.Combine(
+            Path.GetDirectoryName(Path.GetDirectoryName(SampleBlueprintFolder.BlueprintsDir))!,
+            "Cloner.Tests", "TestBlueprints");
+
+        var snapshot = Catalog(testBlueprints).Read();
+
+        Assert.Empty(snapshot.Problems);
+        Assert.Equal(["badnginx", "halfschema", "stubborn"],
+            snapshot.Blueprints.Select(b => b.Folder.Split('/')[^1]));
+    }
+
+    [Fact]
     public void ValidBlueprint_Read_ReadsDurationsRestartAndFiles()
     {
         WriteBlueprint("demo", Valid);
