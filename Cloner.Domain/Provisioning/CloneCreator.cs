@@ -44,7 +44,7 @@ public sealed class CloneCreator(
 
         try
         {
-            await run.RunAsync(Steps.Validate, () => Task.FromResult<string?>(null));
+            await RunAsync(run, Steps.Validate, () => Task.FromResult<string?>(null), undo, null);
             await RunAsync(run, Steps.Reserve, () => ReserveAsync(state, run), undo,
                 () => ReleaseAsync(state, run));
             await RunAsync(run, Steps.Database, () => CreateDatabaseAsync(state), undo,
@@ -294,7 +294,10 @@ public sealed class CloneCreator(
         }
 
         // Recorded before the copy: a folder of this name found after a crash is this run's.
-        await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Folder = true } });
+        await SaveAsync(state, state.Clone! with
+        {
+            Made = state.Clone!.Made with { Folder = true },
+        });
         try
         {
             await folders.CopyBlueprintAsync(state.Blueprint, state.Name, CancellationToken.None);

@@ -49,7 +49,7 @@ public sealed class KillAfterStepTests(KillAfterStepData data, ITestOutputHelper
 
             second = await data.StartAsync(servers, killAfterStep: null);
             using var api = await data.SignInAsync(second);
-            await second.RunAsync(output, async () =>
+            await RunShowingAllOutputAsync(second, async () =>
             {
                 var whole = operation == Operations.Create && step == Steps.Start;
                 var after = whole
@@ -66,6 +66,25 @@ public sealed class KillAfterStepTests(KillAfterStepData data, ITestOutputHelper
         finally
         {
             await CleanUpAsync(servers, second, broken);
+        }
+    }
+
+    /// <summary>Runs the checks; when they fail, prints all the recovering Cloner said.</summary>
+    private async Task RunShowingAllOutputAsync(ClonerHost host, Func<Task> checks)
+    {
+        try
+        {
+            await checks();
+        }
+        catch
+        {
+            output.WriteLine($"--- output of the recovering Cloner (pid {host.Pid}) ---");
+            foreach (var line in host.OutputSince(0))
+            {
+                output.WriteLine(line);
+            }
+
+            throw;
         }
     }
 
@@ -136,7 +155,8 @@ public sealed class KillAfterStepTests(KillAfterStepData data, ITestOutputHelper
         var after = await CloneTraces.TakeAsync(data.DataDir, data.ClonesRoot, servers, broken);
         Assert.True(after is { Database: true, User: true, Folder: true, Vhost: true, Claims: 3 },
             $"{broken} finished every create step but after recovery has only: {after}");
-        Assert.True(after.Processes == 1, $"{broken} should run its bot only, runs {after.Processes}");
+        Assert.True(after.Processes == 1,
+            $"{broken} should run its bot only, runs {after.Processes} processes");
         return after;
     }
 
@@ -165,13 +185,23 @@ public sealed class KillAfterStepTests(KillAfterStepData data, ITestOutputHelper
         var last = "(no answer)";
         while (DateTime.UtcNow < deadline)
         {
-            var (status, text) = await HttpProbe.RetryGetAsync(http, url);
-            if (status == HttpStatusCode.OK && HttpProbe.NamesValue(ClonerApi.Parse(text), clone))
+            try
             {
-                return;
+                using var answer = await http.GetAsync(url);
+                var text = await answer.Content.ReadAsStringAsync();
+                if (answer.StatusCode == HttpStatusCode.OK
+                    && HttpProbe.NamesValue(ClonerApi.Parse(text), clone))
+                {
+                    return;
+                }
+
+                last = $"{(int)answer.StatusCode} {text}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                last = ex.Message;
             }
 
-            last = $"{(int)status} {text}";
             await Task.Delay(500);
         }
 
