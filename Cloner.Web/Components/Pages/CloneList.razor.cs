@@ -131,6 +131,9 @@ public sealed partial class CloneList : IAsyncDisposable
 
     private static string ClonePath(string name) => $"clones/{Uri.EscapeDataString(name)}";
 
+    private static string PidTestId(string clone, string component) =>
+        $"component-{clone}-{component}-pid";
+
     private static string NoComponents(Clone clone) =>
-        $"No components: blueprint '{clone.Blueprint}' is not in the blueprints folder.";
+        $"No components: blueprint '{clone.Blueprint}' is missing or lists none.";
 }
