@@ -5,6 +5,7 @@ using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
 using Cloner.Domain.Provisioning;
 using Cloner.Domain.Storage;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -83,6 +84,9 @@ public class DashboardContext : BunitContext, IAsyncLifetime
     public FixedResourceMonitor Monitor { get; } = new();
 
     public CloneService Clones { get; }
+
+    public IRenderedComponent<ProviderHost> RenderWithProviders(RenderFragment content) =>
+        Render<ProviderHost>(p => p.AddChildContent(content));
 
     /// <summary>Puts a Ready clone of the test blueprint in the store, as a finished create would.</summary>
     public async Task<Clone> AddReadyCloneAsync(string name, int number, int httpPort)
