@@ -22,6 +22,10 @@ public sealed class CloneService(
 {
     private readonly SemaphoreSlim _naming = new(1, 1);
 
+    // Names and numbers picked by creates that have not yet put their clone in the store.
+    private readonly HashSet<string> _picked = [];
+    private readonly HashSet<int> _pickedNumbers = [];
+
     public BlueprintCatalogSnapshot Blueprints() => catalog.Read();
 
     public async Task<CreateOutcome> CreateAsync(CreateCloneRequest request, CancellationToken cancellationToken)
@@ -39,13 +43,24 @@ public sealed class CloneService(
         }
 
         var (name, number) = await PickNameAsync(request, blueprint, cancellationToken);
-        using var _ = await locks.AcquireAsync(name, cancellationToken);
-        if (await clones.FindAsync(name, cancellationToken) is not null)
+        try
         {
-            throw new CloneNameTakenException(name);
-        }
+            using var _ = await locks.AcquireAsync(name, cancellationToken);
+            if (await clones.FindAsync(name, cancellationToken) is not null)
+            {
+                throw new CloneNameTakenException(name);
+            }
 
-        return await creator.CreateAsync(request, blueprint, name, number);
+            return await creator.CreateAsync(request, blueprint, name, number);
+        }
+        finally
+        {
+            lock (_picked)
+            {
+                _picked.Remove(name);
+                _pickedNumbers.Remove(number);
+            }
+        }
     }
 
     public async Task<DeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken)
@@ -176,39 +191,54 @@ public sealed class CloneService(
         try
         {
             var existing = await clones.ListAsync(cancellationToken);
-            var numbers = existing.Select(c => c.Number).ToHashSet();
-            if (request.Name is { } asked)
+            var (name, number) = Pick(request.Name, blueprint, existing);
+            lock (_picked)
             {
-                if (existing.Any(c => c.Name == asked))
-                {
-                    throw new CloneNameTakenException(asked);
-                }
-
-                var suffix = asked.StartsWith(blueprint.ClonePrefix, StringComparison.Ordinal)
-                    ? asked[blueprint.ClonePrefix.Length..]
-                    : "";
-                if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-                    && n > 0 && !numbers.Contains(n))
-                {
-                    return (asked, n);
-                }
-
-                return (asked, NextFree(numbers));
+                _picked.Add(name);
+                _pickedNumbers.Add(number);
             }
 
-            var names = existing.Select(c => c.Name).ToHashSet();
-            for (var number = 1; ; number++)
-            {
-                var name = blueprint.ClonePrefix + number.ToString(CultureInfo.InvariantCulture);
-                if (!names.Contains(name) && !numbers.Contains(number) && CloneName.IsValid(name))
-                {
-                    return (name, number);
-                }
-            }
+            return (name, number);
         }
         finally
         {
             _naming.Release();
+        }
+    }
+
+    private (string Name, int Number) Pick(string? asked, Blueprint blueprint, IReadOnlyList<Clone> existing)
+    {
+        HashSet<string> names;
+        HashSet<int> numbers;
+        lock (_picked)
+        {
+            names = [.. existing.Select(c => c.Name), .. _picked];
+            numbers = [.. existing.Select(c => c.Number), .. _pickedNumbers];
+        }
+
+        if (asked is not null)
+        {
+            if (names.Contains(asked))
+            {
+                throw new CloneNameTakenException(asked);
+            }
+
+            var suffix = asked.StartsWith(blueprint.ClonePrefix, StringComparison.Ordinal)
+                ? asked[blueprint.ClonePrefix.Length..]
+                : "";
+            return int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                && n > 0 && !numbers.Contains(n)
+                ? (asked, n)
+                : (asked, NextFree(numbers));
+        }
+
+        for (var number = 1; ; number++)
+        {
+            var name = blueprint.ClonePrefix + number.ToString(CultureInfo.InvariantCulture);
+            if (!names.Contains(name) && !numbers.Contains(number) && CloneName.IsValid(name))
+            {
+                return (name, number);
+            }
         }
     }
 

@@ -346,8 +346,17 @@ public sealed class CloneCreator(
     private async Task RemoveRouteAsync(CreateState state, StepRun run)
     {
         await routes.RemoveAsync(state.Name, run.ProgressOf(Steps.Route), CancellationToken.None);
-        await routes.ReloadAsync(CancellationToken.None);
         await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Route = false } });
+        try
+        {
+            await routes.ReloadAsync(CancellationToken.None);
+        }
+        catch (ProvisioningException) when (!state.RouteLoaded)
+        {
+            // nginx never loaded the vhost (the reload step did not succeed), so what it runs
+            // is what it ran before this create; the file is gone, which is all there is to undo.
+            run.ProgressOf(Steps.Route).Report("vhost removed; nginx had not loaded it, so its reload failing changes nothing");
+        }
     }
 
     private async Task<string?> ReloadAsync(CreateState state)
@@ -358,6 +367,7 @@ public sealed class CloneCreator(
         }
 
         await routes.ReloadAsync(CancellationToken.None);
+        state.RouteLoaded = true;
         return null;
     }
 
@@ -447,6 +457,8 @@ public sealed class CloneCreator(
         public bool DatabaseCreated { get; set; }
 
         public bool RouteInstalled { get; set; }
+
+        public bool RouteLoaded { get; set; }
 
         public List<ComponentSpec> Started { get; } = [];
     }

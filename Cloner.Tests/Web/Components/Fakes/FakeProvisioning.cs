@@ -72,7 +72,7 @@ public sealed class InMemoryCloneFolders : ICloneFolders
 
     public Task<IReadOnlyList<KeyValuePair<string, string>>> ReadEnvAsync(string clone,
         CancellationToken cancellationToken) =>
-        Task.FromResult(Domain.Clones.EnvFile.Parse(_envs.GetValueOrDefault(clone) ?? ""));
+        Task.FromResult(Cloner.Domain.Clones.EnvFile.Parse(_envs.GetValueOrDefault(clone) ?? ""));
 
     public Task RemoveAsync(string clone, CancellationToken cancellationToken)
     {

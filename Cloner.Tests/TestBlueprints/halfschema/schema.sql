@@ -1,0 +1,5 @@
+CREATE TABLE first_half (id INT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+INSERT INTO table_that_does_not_exist (id) VALUES (1);
+
+CREATE TABLE never_made (id INT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
