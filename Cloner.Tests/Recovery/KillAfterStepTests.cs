@@ -197,7 +197,8 @@ public sealed class KillAfterStepTests(KillAfterStepData data, ITestOutputHelper
 
                 last = $"{(int)answer.StatusCode} {text}";
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException
+                or System.Text.Json.JsonException)
             {
                 last = ex.Message;
             }
