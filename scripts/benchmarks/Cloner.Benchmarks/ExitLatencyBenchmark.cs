@@ -53,10 +53,11 @@ internal static class ExitLatencyBenchmark
             $"{targets.Count} / 0", missed == 0);
         table.Add("kill to Exited/Backoff on feed, median (ms)", Figures.Num(median, "0.0"),
             "< 500 ms", median < 500);
-        table.Add("kill to Exited/Backoff on feed, p99 (ms)", Figures.Num(p99, "0.0"),
+        var p99Name = latencies.Count < 100 ? $"p99 (of {latencies.Count}: the max)" : "p99";
+        table.Add($"kill to Exited/Backoff on feed, {p99Name} (ms)", Figures.Num(p99, "0.0"),
             "< 500 ms", p99 < 500);
-        table.Add("kill to Exited/Backoff on feed, max (ms)",
-            Figures.Num(latencies.Count > 0 ? latencies.Max() : double.NaN, "0.0"));
+        table.Add("kill to Exited/Backoff on feed, p90 (ms)",
+            Figures.Num(Figures.Percentile(latencies, 90), "0.0"));
     }
 
     /// <summary>Components spread over the fleet, each at most once.</summary>

@@ -19,6 +19,7 @@ internal sealed class Fleet : IAsyncDisposable
     private readonly List<(Clone Clone, ComponentSpec Spec)> _started = [];
     private readonly Lock _gate = new();
     private readonly ILoggerFactory _loggers;
+    private int _starts;
     private int _startRaces;
     private ResourceMonitor? _monitor;
 
@@ -110,6 +111,8 @@ internal sealed class Fleet : IAsyncDisposable
             _started.Add((clone, spec));
         }
 
+        Interlocked.Increment(ref _starts);
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -119,15 +122,19 @@ internal sealed class Fleet : IAsyncDisposable
             }
             catch (InvalidOperationException) when (attempt < 5)
             {
-                // ProcessSupervisor.AfterExecAsync reads /proc/<pid>/stat before cmdline, so a
-                // stat taken before setsid() ran, paired with the command line after the exec,
-                // looks like a process that did not get its own group; it then kills the
-                // process and throws reading the Id of the disposed Process. Nothing is left
-                // running or recorded, so starting again is safe.
+                // ProcessSupervisor.AfterExecAsync takes a stat read before setsid() ran for
+                // the state after it: it reads stat before cmdline, and takes the empty
+                // cmdline of a process in the middle of exec for "exec'd". The process then
+                // seems to lack a group of its own; it is killed, and reading the Id of the
+                // disposed Process throws. Nothing is left running or recorded, so starting
+                // again is safe.
                 Interlocked.Increment(ref _startRaces);
             }
         }
     }
+
+    /// <summary>Components the benchmark started by hand.</summary>
+    public int Starts => Volatile.Read(ref _starts);
 
     /// <summary>Starts that hit the setsid race in the supervisor and were tried again.</summary>
     public int StartRaces => Volatile.Read(ref _startRaces);
