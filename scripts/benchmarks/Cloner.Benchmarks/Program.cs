@@ -44,7 +44,7 @@ try
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
-    Console.Error.WriteLine("cancelled; stopping every component");
+    Console.Error.WriteLine("cancelled");
 }
 finally
 {
