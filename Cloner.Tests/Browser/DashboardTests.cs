@@ -30,7 +30,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     public async Task Dashboard_SignInCreateStartStopDelete_Works()
     {
         var chromium = LiveServers.RequireChromium();
-        await using var host = await ClonerHost.StartAsync(null);
+        await using var host = await ClonerHost.StartAsync(null, testBlueprints: false);
         await host.RunAsync(output, async () =>
         {
             using var playwright = await Playwright.CreateAsync();

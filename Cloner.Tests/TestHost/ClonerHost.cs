@@ -63,11 +63,13 @@ public sealed class ClonerHost : IAsyncDisposable
     /// <summary>
     /// Starts a Cloner. <paramref name="servers"/> null starts one without MySQL and nginx;
     /// <paramref name="configure"/> may change or remove (null value) any environment
-    /// variable before the start.
+    /// variable before the start. <paramref name="testBlueprints"/> false leaves only the
+    /// sample blueprints, so the create dialog shows no blueprint picker.
     /// </summary>
     public static async Task<ClonerHost> StartAsync(
         LiveServers? servers,
-        Action<IDictionary<string, string?>>? configure = null)
+        Action<IDictionary<string, string?>>? configure = null,
+        bool testBlueprints = true)
     {
         if (!File.Exists(RepoLayout.WebDll))
         {
@@ -76,7 +78,7 @@ public sealed class ClonerHost : IAsyncDisposable
         }
 
         var root = Directory.CreateTempSubdirectory("cloner-e2e-").FullName;
-        CopyBlueprints(Path.Combine(root, "blueprints"));
+        CopyBlueprints(Path.Combine(root, "blueprints"), testBlueprints);
         var port = FreePort();
         var password = "Adm1n!" + Guid.NewGuid().ToString("N")[..12];
         var environment = Environment(root, password, servers);
@@ -279,9 +281,12 @@ public sealed class ClonerHost : IAsyncDisposable
         }
     }
 
-    private static void CopyBlueprints(string target)
+    private static void CopyBlueprints(string target, bool testBlueprints)
     {
-        foreach (var source in new[] { RepoLayout.SampleBlueprints, RepoLayout.TestBlueprints })
+        var sources = testBlueprints
+            ? new[] { RepoLayout.SampleBlueprints, RepoLayout.TestBlueprints }
+            : [RepoLayout.SampleBlueprints];
+        foreach (var source in sources)
         {
             if (!Directory.Exists(source))
             {
