@@ -57,10 +57,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
             await ShotAsync(page, "running-1280");
 
             await page.SetViewportSizeAsync(390, 844);
+            await page.ReloadAsync();
             var phoneState = Visible(page, $"component-{Clone}-vk-state");
             await Assertions.Expect(phoneState).ToContainTextAsync("Running", new() { Timeout = s_timeout });
             await ShotAsync(page, "running-390");
             await page.SetViewportSizeAsync(1280, 800);
+            await page.ReloadAsync();
 
             await Visible(page, $"stop-{Clone}-vk").ClickAsync();
             await Assertions.Expect(Visible(page, $"component-{Clone}-vk-state"))
