@@ -36,7 +36,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
                     var running = await api.WaitForStateAsync(name, component, "Running");
                     var pid = running.GetProperty("pid").GetInt32();
                     Assert.True(ProcFs.IsAlive(pid), $"{component} pid {pid} is not alive");
-                    Assert.Equal(component, ProcFs.Environ(pid).GetValueOrDefault("CLONER_COMPONENT"));
+                    Assert.Equal(component,
+                        ProcFs.Environ(pid).GetValueOrDefault("CLONER_COMPONENT"));
                     pids.Add(pid);
                 }
 
@@ -133,7 +134,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
             var zombies = ProcFs.AllPids()
                 .Where(pid => ProcFs.ParentPid(pid) == host.Pid && ProcFs.State(pid) == 'Z')
                 .ToList();
-            Assert.True(zombies.Count == 0, "zombie children of Cloner: " + ProcFs.Describe(zombies));
+            Assert.True(zombies.Count == 0,
+                "zombie children of Cloner: " + ProcFs.Describe(zombies));
         }
         finally
         {
@@ -151,7 +153,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
             pids = ProcFs.PidsOfClone(clone);
         }
 
-        Assert.True(pids.Count >= count, $"expected {count} processes of {clone}, saw {ProcFs.Describe(pids)}");
+        Assert.True(pids.Count >= count,
+            $"expected {count} processes of {clone}, saw {ProcFs.Describe(pids)}");
         return pids;
     }
 

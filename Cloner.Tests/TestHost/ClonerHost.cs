@@ -48,7 +48,9 @@ public sealed class ClonerHost : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>How many output lines there are so far; pass it to <see cref="OutputSince"/>.</summary>
+    /// <summary>
+    /// How many output lines there are so far; pass it to <see cref="OutputSince"/>.
+    /// </summary>
     public int OutputMark
     {
         get
@@ -74,7 +76,8 @@ public sealed class ClonerHost : IAsyncDisposable
         if (!File.Exists(RepoLayout.WebDll))
         {
             throw new InvalidOperationException(
-                $"{RepoLayout.WebDll} is missing; build the solution first (dotnet build Cloner.sln)");
+                $"{RepoLayout.WebDll} is missing; build the solution first " +
+                "(dotnet build Cloner.sln)");
         }
 
         var root = Directory.CreateTempSubdirectory("cloner-e2e-").FullName;
@@ -244,7 +247,8 @@ public sealed class ClonerHost : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Cloner exited with code {_process.ExitCode}");
+                throw new InvalidOperationException(
+                    $"Cloner exited with code {_process.ExitCode}");
             }
 
             try
