@@ -114,7 +114,9 @@ sql() {
 clone_processes() {
   local environ
   for environ in /proc/[0-9]*/environ; do
-    grep -qsz "^CLONER_CLONE=$clone\$" "$environ" && echo "${environ%/environ}"
+    if grep -qsz "^CLONER_CLONE=$clone\$" "$environ"; then
+      echo "${environ%/environ} $(tr '\0' ' ' <"${environ%/environ}/cmdline" 2>/dev/null)"
+    fi
   done
   return 0
 }

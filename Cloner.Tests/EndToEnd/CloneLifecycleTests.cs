@@ -68,6 +68,29 @@ public sealed class CloneLifecycleTests(SharedCloner shared, ITestOutputHelper o
         });
     }
 
+    [SkippableFact]
+    public async Task CreateThenDeleteAtOnce_FiveTimes_NoProcessOfTheCloneLeft()
+    {
+        var servers = LiveServers.Require();
+        var host = await shared.GetAsync(servers);
+        await host.RunAsync(output, async () =>
+        {
+            using var api = await host.CreateClient().SignInAsync();
+            const string name = "quick1";
+            await api.DeleteIfPresentAsync(name);
+            for (var round = 1; round <= 5; round++)
+            {
+                await api.CreateSampleAsync(name);
+                await api.DeleteOkAsync(name);
+
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                var alive = ProcFs.PidsOfClone(name);
+                Assert.True(alive.Count == 0,
+                    $"round {round}: alive after delete: " + ProcFs.Describe(alive));
+            }
+        });
+    }
+
     private static async Task<Dictionary<string, string>> CheckFolderAndEnvAsync(
         ClonerHost host,
         int httpPort)
