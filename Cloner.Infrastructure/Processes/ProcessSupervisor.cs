@@ -1,3 +1,7 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Live;
@@ -8,33 +12,827 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloner.Infrastructure.Processes;
 
-// PLACEHOLDER: replaced by the real supervisor.
-public sealed class ProcessSupervisor(
-    ClonerOptions options,
-    IComponentStore store,
-    ICloneFolders folders,
-    CloneFeed feed,
-    TimeProvider time,
-    ILogger<ProcessSupervisor> logger) : IComponentSupervisor, IAsyncDisposable
+/// <summary>
+/// Runs components as real processes: each start goes through util-linux <c>setsid</c> so the
+/// component leads a session and process group of its own, and a stop signals that whole
+/// group. One gate per component keeps starts and stops of it in order.
+/// </summary>
+public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisposable
 {
-    public Task<ComponentRecord> StartAsync(Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
-        throw new NotImplementedException($"{options}{store}{folders}{feed}{time}{logger}");
+    /// <summary>
+    /// Set in every component's environment, so strays of this Cloner can be told apart.
+    /// </summary>
+    public const string DataDirVariable = "CLONER_DATA_DIR";
 
-    public Task<ComponentRecord> StopAsync(Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    private static readonly TimeSpan _adoptedPoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan _groupPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan _reapWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan _outputWait = TimeSpan.FromSeconds(1);
 
-    public ComponentRecord Current(string clone, string component) => throw new NotImplementedException();
+    private readonly ClonerOptions _options;
+    private readonly IComponentStore _store;
+    private readonly ICloneFolders _folders;
+    private readonly CloneFeed _feed;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProcessSupervisor> _logger;
+    private readonly ConcurrentDictionary<(string Clone, string Component), SupervisedComponent>
+        _components = new();
+    private readonly CancellationTokenSource _shutdown = new();
 
-    public IReadOnlyList<LogLine> Tail(string clone, string component, int count) =>
-        throw new NotImplementedException();
+    public ProcessSupervisor(
+        ClonerOptions options,
+        IComponentStore store,
+        ICloneFolders folders,
+        CloneFeed feed,
+        TimeProvider time,
+        ILogger<ProcessSupervisor> logger)
+    {
+        _options = options;
+        _store = store;
+        _folders = folders;
+        _feed = feed;
+        _time = time;
+        _logger = logger;
+    }
 
-    public string LogFilePath(string clone, string component) => throw new NotImplementedException();
+    public async Task<ComponentRecord> StartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
+    {
+        var entry = Entry(clone.Name, spec.Name);
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            entry.Spec = spec;
+            entry.LastClone = clone;
+            if (entry.Run is not null)
+            {
+                return entry.Record;
+            }
 
-    public Task ReconcileAsync(IReadOnlyList<(Clone Clone, Blueprint? Blueprint)> clones,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
+            entry.CancelPendingRestart();
+            entry.Failures = 0;
+            return await LaunchAsync(entry, clone, spec, restarts: 0);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
 
-    public Task ForgetAsync(string clone, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<ComponentRecord> StopAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
+    {
+        var entry = Entry(clone.Name, spec.Name);
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            entry.Spec = spec;
+            entry.LastClone = clone;
+            entry.CancelPendingRestart();
+            if (entry.Run is { } run)
+            {
+                return await StopRunAsync(entry, run, spec.StopTimeout);
+            }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            if (entry.Record.State is ComponentState.Backoff or ComponentState.Fatal
+                || entry.Record.WantedRunning)
+            {
+                entry.Log.Note("stopped by hand; no restart is pending any more");
+                return await SaveAsync(entry, entry.Record with
+                {
+                    State = ComponentState.Stopped,
+                    WantedRunning = false,
+                    Message = null,
+                });
+            }
+
+            return entry.Record;
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    public ComponentRecord Current(string clone, string component) =>
+        _components.TryGetValue((clone, component), out var entry)
+            ? entry.Record
+            : new ComponentRecord { CloneName = clone, Component = component };
+
+    public IReadOnlyList<LogLine> Tail(string clone, string component, int count)
+    {
+        if (_components.TryGetValue((clone, component), out var entry) && entry.Log.Ring.Count > 0)
+        {
+            return entry.Log.Ring.Tail(count);
+        }
+
+        return RotatingLogFile.ReadTail(LogFilePath(clone, component), count);
+    }
+
+    public string LogFilePath(string clone, string component) =>
+        Path.Combine(CloneLogsDir(clone), FileName(component, "component") + ".log");
+
+    public async Task ForgetAsync(string clone, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _components.Values.Where(e => e.Clone == clone).ToList())
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                entry.CancelPendingRestart();
+                if (entry.Run is { } run)
+                {
+                    await StopRunAsync(entry, run,
+                        entry.Spec?.StopTimeout ?? TimeSpan.FromSeconds(10));
+                }
+
+                _components.TryRemove(new((clone, entry.Component), entry));
+                await entry.Log.DisposeAsync();
+            }
+            finally
+            {
+                entry.Gate.Release();
+            }
+        }
+
+        await _store.DeleteAsync(clone, cancellationToken);
+        var logs = CloneLogsDir(clone);
+        if (Directory.Exists(logs))
+        {
+            Directory.Delete(logs, recursive: true);
+        }
+
+        _logger.LogInformation("Forgot the components and logs of {Clone}", clone);
+    }
+
+    /// <summary>
+    /// The process group of each component that runs now, for the resource monitor. The group
+    /// id is the leader's pid; the start ticks tell that leader apart from a later process.
+    /// </summary>
+    public IReadOnlyList<RunningGroup> RunningGroups() =>
+        _components.Values
+            .Select(e => (e, Run: e.Run))
+            .Where(x => x.Run is { StartTicks: not null })
+            .Select(x => new RunningGroup(
+                x.e.Clone, x.e.Component, x.Run!.Pid, x.Run.StartTicks!.Value))
+            .ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_shutdown.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_options.StopComponentsOnShutdown)
+        {
+            await Task.WhenAll(_components.Values.Select(StopForShutdownAsync));
+        }
+
+        await _shutdown.CancelAsync();
+        foreach (var entry in _components.Values)
+        {
+            entry.CancelPendingRestart();
+            await entry.Log.DisposeAsync();
+            entry.Run?.Process?.Dispose();
+        }
+
+        _shutdown.Dispose();
+    }
+
+    private async Task StopForShutdownAsync(SupervisedComponent entry)
+    {
+        await entry.Gate.WaitAsync();
+        try
+        {
+            entry.CancelPendingRestart();
+            if (entry.Run is { } run)
+            {
+                await StopRunAsync(entry, run, entry.Spec?.StopTimeout ?? TimeSpan.FromSeconds(10),
+                    wantedRunning: true);
+            }
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private SupervisedComponent Entry(string clone, string component) =>
+        _components.GetOrAdd((clone, component), key => new SupervisedComponent(
+            key.Clone,
+            key.Component,
+            new ComponentLog(
+                key.Clone,
+                key.Component,
+                LogFilePath(key.Clone, key.Component),
+                _options.LogRingLines,
+                _feed,
+                _time,
+                _logger)));
+
+    private async Task<ComponentRecord> LaunchAsync(
+        SupervisedComponent entry, Clone clone, ComponentSpec spec, int restarts)
+    {
+        var failure = await TryLaunchAsync(entry, clone, spec, restarts);
+        if (failure is null)
+        {
+            return entry.Record;
+        }
+
+        _logger.LogError("Could not start {Clone}/{Component}: {Reason}",
+            clone.Name, spec.Name, failure);
+        entry.Log.Note("could not start: " + failure);
+        return await SaveAsync(entry, entry.Record with
+        {
+            State = ComponentState.Fatal,
+            WantedRunning = true,
+            Pid = null,
+            ProcessStartTicks = null,
+            CommandLine = null,
+            ExitCode = null,
+            Restarts = restarts,
+            Message = failure,
+        });
+    }
+
+    /// <summary>Starts a run; returns why it could not, as a sentence for the operator.</summary>
+    private async Task<string?> TryLaunchAsync(
+        SupervisedComponent entry, Clone clone, ComponentSpec spec, int restarts)
+    {
+        if (!Directory.Exists(clone.Folder))
+        {
+            return $"the clone folder {clone.Folder} does not exist; "
+                + "delete the clone and create it again";
+        }
+
+        Dictionary<string, string> environment;
+        try
+        {
+            environment = await EnvironmentOfAsync(clone, spec);
+        }
+        catch (Exception ex)
+            when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return $"the .env of {clone.Name} could not be read ({ex.GetType().Name}); "
+                + $"check the file in {clone.Folder}";
+        }
+
+        var command = CommandPath.Resolve(
+            spec.Command, environment.GetValueOrDefault("PATH"), clone.Folder);
+        if (command is null)
+        {
+            return $"the command '{spec.Command}' of component {spec.Name} was not found on PATH "
+                + "or is not executable; install it or fix the command in the blueprint";
+        }
+
+        var setsid = CommandPath.Resolve(
+            "setsid", Environment.GetEnvironmentVariable("PATH"), "/");
+        if (setsid is null)
+        {
+            return "util-linux 'setsid' was not found on PATH; install util-linux";
+        }
+
+        var start = new ProcessStartInfo
+        {
+            FileName = setsid,
+            WorkingDirectory = clone.Folder,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(command);
+        foreach (var arg in spec.Args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Clear();
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)
+                ?? throw new Win32Exception("the process did not start");
+        }
+        catch (Win32Exception ex)
+        {
+            return $"starting '{spec.Command}' failed: {ex.Message}";
+        }
+
+        process.StandardInput.Close();
+        var launchedAs = string.Join(' ', [setsid, .. start.ArgumentList]);
+        var started = _time.GetUtcNow();
+        var (stat, commandLine) = await AfterExecAsync(process.Id, launchedAs);
+        if (stat is not null && (stat.ProcessGroup != process.Id || stat.Session != process.Id))
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            return $"the process {process.Id} did not lead its own process group after setsid; "
+                + "check that util-linux setsid is the one on PATH";
+        }
+
+        var run = new ComponentRun
+        {
+            Pid = process.Id,
+            StartTicks = stat?.StartTicks,
+            CommandLine = commandLine,
+            StartedAt = started,
+            Process = process,
+        };
+        entry.Run = run;
+        run.Output = Task.WhenAll(
+            PumpAsync(entry, process.StandardOutput.BaseStream, isError: false),
+            PumpAsync(entry, process.StandardError.BaseStream, isError: true));
+
+        _logger.LogInformation("Started {Clone}/{Component} as {Pid}: {Command}",
+            clone.Name, spec.Name, run.Pid, command);
+        entry.Log.Note($"started as pid {run.Pid}: {command}");
+        await SaveAsync(entry, entry.Record with
+        {
+            State = ComponentState.Starting,
+            WantedRunning = true,
+            Pid = run.Pid,
+            ProcessStartTicks = run.StartTicks,
+            CommandLine = run.CommandLine,
+            StartedAt = started,
+            ExitCode = null,
+            Restarts = restarts,
+            Message = null,
+        });
+
+        _ = WatchChildAsync(entry, run, process);
+        _ = PromoteAsync(entry, run, spec.StartSeconds);
+        return null;
+    }
+
+    /// <summary>
+    /// Waits until setsid has exec'd the command (the command line is no longer setsid's),
+    /// then reads the process once. Null when it is gone already: its exit is handled then.
+    /// </summary>
+    private async Task<(
+        ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
+    {
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            var stat = ProcFs.Stat(pid);
+            var commandLine = ProcFs.CommandLine(pid);
+            if (stat is null || stat.IsZombie || commandLine is null)
+            {
+                return (null, null);
+            }
+
+            if (commandLine != launchedAs || _time.GetUtcNow() > deadline)
+            {
+                return (stat, commandLine);
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> EnvironmentOfAsync(
+        Clone clone, ComponentSpec spec)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            var key = (string)variable.Key;
+            if (!IsClonersOwn(key))
+            {
+                environment[key] = (string?)variable.Value ?? "";
+            }
+        }
+
+        var fromEnvFile = await _folders.ReadEnvAsync(clone.Name, CancellationToken.None);
+        foreach (var (key, value) in fromEnvFile)
+        {
+            environment[key] = value;
+        }
+
+        environment["CLONER_CLONE"] = clone.Name;
+        environment["CLONER_COMPONENT"] = spec.Name;
+        environment[DataDirVariable] = _options.DataDir;
+        return environment;
+    }
+
+    /// <summary>
+    /// Cloner's settings and connection strings hold secrets; no component gets them.
+    /// </summary>
+    private static bool IsClonersOwn(string key) =>
+        key.StartsWith("Cloner__", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("CLONER_", StringComparison.Ordinal);
+
+    private async Task PumpAsync(SupervisedComponent entry, Stream stream, bool isError)
+    {
+        try
+        {
+            await LineFramer.PumpAsync(stream, _time,
+                lines => entry.Log.AppendAsync(isError, lines), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException
+            or InvalidOperationException or OperationCanceledException)
+        {
+            _logger.LogDebug(ex, "The output of {Clone}/{Component} ended early",
+                entry.Clone, entry.Component);
+        }
+    }
+
+    private async Task WatchChildAsync(
+        SupervisedComponent entry, ComponentRun run, Process process)
+    {
+        int? exitCode;
+        try
+        {
+            await process.WaitForExitAsync(_shutdown.Token);
+            exitCode = process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await EndRunAsync(entry, run, exitCode);
+    }
+
+    /// <summary>
+    /// Watches a re-adopted run by polling /proc, since it is not our child. Its exit code
+    /// cannot be known, so it ends with none.
+    /// </summary>
+    private async Task WatchAdoptedAsync(SupervisedComponent entry, ComponentRun run)
+    {
+        try
+        {
+            while (IsSameProcess(run.Pid, run.StartTicks, commandLine: null, allowZombie: false))
+            {
+                await Task.Delay(_adoptedPoll, _time, _shutdown.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await EndRunAsync(entry, run, exitCode: null);
+    }
+
+    private async Task EndRunAsync(SupervisedComponent entry, ComponentRun run, int? exitCode)
+    {
+        if (!run.StopRequested && SignalGroup(run, ProcFs.SigKill))
+        {
+            _logger.LogWarning(
+                "{Clone}/{Component} ({Pid}) exited and left processes in its group; killed them",
+                entry.Clone, entry.Component, run.Pid);
+        }
+
+        await WaitAsync(run.Output, _outputWait);
+        run.Exit.TrySetResult(exitCode);
+        if (!run.StopRequested)
+        {
+            await OnUnexpectedExitAsync(entry, run, exitCode);
+        }
+    }
+
+    private async Task PromoteAsync(
+        SupervisedComponent entry, ComponentRun run, TimeSpan startSeconds)
+    {
+        try
+        {
+            await Task.WhenAny(run.Exit.Task, Task.Delay(startSeconds, _time, _shutdown.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (run.Exit.Task.IsCompleted || _shutdown.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await entry.Gate.WaitAsync();
+        try
+        {
+            if (entry.Run == run && !run.StopRequested && !run.Exit.Task.IsCompleted
+                && entry.Record.State == ComponentState.Starting)
+            {
+                await SaveAsync(entry, entry.Record with { State = ComponentState.Running });
+            }
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private async Task OnUnexpectedExitAsync(
+        SupervisedComponent entry, ComponentRun run, int? exitCode)
+    {
+        await entry.Gate.WaitAsync();
+        try
+        {
+            if (entry.Run != run || run.StopRequested)
+            {
+                return;
+            }
+
+            entry.Run = null;
+            run.Process?.Dispose();
+            var uptime = _time.GetUtcNow() - run.StartedAt;
+            var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ?? "unknown";
+            _logger.LogWarning(
+                "{Clone}/{Component} ({Pid}) exited with code {ExitCode} after {Uptime}",
+                entry.Clone, entry.Component, run.Pid, code, uptime);
+            entry.Log.Note(
+                $"pid {run.Pid} exited with code {code} after {uptime.TotalSeconds:0.0} s");
+
+            var ended = entry.Record with
+            {
+                Pid = null,
+                ProcessStartTicks = null,
+                CommandLine = null,
+                ExitCode = exitCode,
+            };
+            var policy = entry.Spec?.Restart ?? RestartPolicy.Never;
+            if (!RestartBackoff.ShouldRestart(policy, exitCode ?? -1) || entry.LastClone is null)
+            {
+                await SaveAsync(entry, ended with
+                {
+                    State = ComponentState.Exited,
+                    WantedRunning = false,
+                    Message = $"exited with code {code}",
+                });
+                return;
+            }
+
+            entry.Failures = RestartBackoff.FailuresAfter(entry.Failures, uptime);
+            if (RestartBackoff.IsFatal(entry.Failures))
+            {
+                _logger.LogError(
+                    "{Clone}/{Component} failed {Failures} times in a row; not restarting it",
+                    entry.Clone, entry.Component, entry.Failures);
+                await SaveAsync(entry, ended with
+                {
+                    State = ComponentState.Fatal,
+                    Message = $"exited {entry.Failures} times in a row within "
+                        + $"{RestartBackoff.ResetAfter.TotalSeconds:0} s (last exit code {code}); "
+                        + "read its log, fix the cause and start it again",
+                });
+                return;
+            }
+
+            var delay = RestartBackoff.DelayBefore(entry.Failures);
+            await SaveAsync(entry, ended with
+            {
+                State = ComponentState.Backoff,
+                Message = $"exited with code {code}; restarting in {delay.TotalSeconds:0.##} s",
+            });
+            ScheduleRestart(entry, delay);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private void ScheduleRestart(SupervisedComponent entry, TimeSpan delay)
+    {
+        var pending = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        entry.PendingRestart = pending;
+        _ = RestartLaterAsync(entry, pending, delay);
+    }
+
+    private async Task RestartLaterAsync(
+        SupervisedComponent entry, CancellationTokenSource pending, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, pending.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        await entry.Gate.WaitAsync();
+        try
+        {
+            if (entry.PendingRestart != pending || entry.Run is not null
+                || entry.Spec is null || entry.LastClone is null)
+            {
+                return;
+            }
+
+            entry.CancelPendingRestart();
+            await LaunchAsync(entry, entry.LastClone, entry.Spec, entry.Record.Restarts + 1);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM to the group, SIGKILL after the timeout, then waits until no process of the
+    /// group is left and the leader is reaped. Runs with the component's gate held.
+    /// </summary>
+    private async Task<ComponentRecord> StopRunAsync(
+        SupervisedComponent entry, ComponentRun run, TimeSpan timeout, bool wantedRunning = false)
+    {
+        run.StopRequested = true;
+        await SaveAsync(entry, entry.Record with
+        {
+            State = ComponentState.Stopping,
+            WantedRunning = wantedRunning,
+            Message = null,
+        });
+
+        entry.Log.Note($"stopping pid {run.Pid}: SIGTERM to its process group");
+        SignalGroup(run, ProcFs.SigTerm);
+        var clean = await WaitForGroupAsync(run, timeout, includeZombies: false);
+        if (!clean)
+        {
+            _logger.LogWarning(
+                "{Clone}/{Component} ({Pid}) outlived SIGTERM by {Timeout}; "
+                + "sending SIGKILL to its group",
+                entry.Clone, entry.Component, run.Pid, timeout);
+            entry.Log.Note(
+                $"still running after {timeout.TotalSeconds:0.#} s: SIGKILL to its process group");
+            SignalGroup(run, ProcFs.SigKill);
+        }
+
+        if (!await WaitForGroupAsync(run, _reapWait, includeZombies: true))
+        {
+            _logger.LogError("Processes of {Clone}/{Component} ({Pid}) are left after SIGKILL",
+                entry.Clone, entry.Component, run.Pid);
+        }
+
+        if (run.Process is { } process)
+        {
+            await WaitAsync(process.WaitForExitAsync(), _reapWait);
+        }
+
+        await WaitAsync(run.Exit.Task, _reapWait);
+        await WaitAsync(run.Output, _outputWait);
+        var exitCode = run.Exit.Task.IsCompleted ? run.Exit.Task.Result : null;
+        entry.Run = null;
+        run.Process?.Dispose();
+
+        _logger.LogInformation("Stopped {Clone}/{Component} ({Pid}), exit code {ExitCode}",
+            entry.Clone, entry.Component, run.Pid, exitCode);
+        entry.Log.Note($"stopped pid {run.Pid}");
+        return await SaveAsync(entry, entry.Record with
+        {
+            State = ComponentState.Stopped,
+            WantedRunning = wantedRunning,
+            Pid = null,
+            ProcessStartTicks = null,
+            CommandLine = null,
+            ExitCode = exitCode,
+            Message = clean
+                ? null
+                : $"killed after it outlived SIGTERM by {timeout.TotalSeconds:0.#} s",
+        });
+    }
+
+    /// <summary>True once no process of the run's group is left; false at the timeout.</summary>
+    private async Task<bool> WaitForGroupAsync(
+        ComponentRun run, TimeSpan timeout, bool includeZombies)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (includeZombies
+            ? ProcFs.GroupHasMembers(run.Pid)
+            : ProcFs.GroupHasLiveMembers(run.Pid))
+        {
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(_groupPoll);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Signals the run's process group, but only when the group is still that run's: its
+    /// leader has the recorded start ticks, or (the leader is gone) a process of the group is
+    /// in the leader's session and started after it. While any process holds a group id the
+    /// kernel does not hand that number to a new process.
+    /// </summary>
+    private bool SignalGroup(ComponentRun run, int signal)
+    {
+        if (run.StartTicks is not { } ticks)
+        {
+            return false;
+        }
+
+        var leader = ProcFs.Stat(run.Pid);
+        var ours = leader is not null
+            ? leader.StartTicks == ticks && leader.ProcessGroup == run.Pid
+            : ProcFs.All().Any(s =>
+                s.ProcessGroup == run.Pid && s.Session == run.Pid && s.StartTicks >= ticks);
+        if (!ours)
+        {
+            return false;
+        }
+
+        try
+        {
+            return ProcFs.SignalGroup(run.Pid, signal);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogError(ex, "Could not signal process group {Pid}", run.Pid);
+            return false;
+        }
+    }
+
+    private static bool IsSameProcess(
+        int pid, long? startTicks, string? commandLine, bool allowZombie)
+    {
+        var stat = ProcFs.Stat(pid);
+        if (stat is null || startTicks is null || stat.StartTicks != startTicks
+            || (stat.IsZombie && !allowZombie))
+        {
+            return false;
+        }
+
+        return commandLine is null || ProcFs.CommandLine(pid) == commandLine;
+    }
+
+    private async Task<ComponentRecord> SaveAsync(
+        SupervisedComponent entry, ComponentRecord record)
+    {
+        record = record with { UpdatedAt = _time.GetUtcNow() };
+        entry.Record = record;
+        try
+        {
+            await _store.UpsertAsync(record, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The process state is real whatever the store says; the next change writes again.
+            _logger.LogError(ex,
+                "Could not write the state {State} of {Clone}/{Component} to the store",
+                record.State, record.CloneName, record.Component);
+        }
+
+        _feed.Publish(new ComponentChanged(record));
+        _logger.LogDebug("{Clone}/{Component} is {State}",
+            record.CloneName, record.Component, record.State);
+        return record;
+    }
+
+    private static async Task WaitAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private string CloneLogsDir(string clone) =>
+        Path.Combine(_options.LogsDir, FileName(clone, "clone"));
+
+    /// <summary>
+    /// A clone or component name as a file name; refuses anything that could leave the folder.
+    /// </summary>
+    private static string FileName(string name, string what)
+    {
+        if (string.IsNullOrEmpty(name) || name is "." or ".."
+            || name.IndexOfAny(['/', '\\', '\0']) >= 0)
+        {
+            throw new ArgumentException(
+                $"'{name}' is not a valid {what} name for a log folder", what);
+        }
+
+        return name;
+    }
 }
+
+/// <summary>The process group of one running component.</summary>
+public sealed record RunningGroup(
+    string CloneName,
+    string Component,
+    int ProcessGroup,
+    long LeaderStartTicks);

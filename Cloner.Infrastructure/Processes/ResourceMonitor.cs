@@ -5,15 +5,150 @@ using Microsoft.Extensions.Logging;
 
 namespace Cloner.Infrastructure.Processes;
 
-// PLACEHOLDER: replaced by the real /proc sampler.
+/// <summary>
+/// One sampler for the whole server: reads /proc once per round, groups processes by process
+/// group and sums each running component's CPU, memory, threads and processes. Rounds are
+/// 1 s apart while someone watches the feed and 10 s apart otherwise. Each component keeps
+/// <see cref="HistoryLength"/> of samples.
+/// </summary>
 public sealed class ResourceMonitor(
-    IComponentSupervisor supervisor,
+    ProcessSupervisor supervisor,
     CloneFeed feed,
     TimeProvider time,
     ILogger<ResourceMonitor> logger) : BackgroundService, IResourceMonitor
 {
-    public ResourceSample? Latest(string clone, string component) =>
-        throw new NotImplementedException($"{supervisor}{feed}{time}{logger}");
+    public static TimeSpan HistoryLength { get; } = TimeSpan.FromMinutes(10);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
+    public static TimeSpan WatchedInterval { get; } = TimeSpan.FromSeconds(1);
+
+    public static TimeSpan QuietInterval { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most samples one component keeps: 10 minutes at one a second.</summary>
+    public const int HistoryCapacity = 600;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Clone, string Component), Queue<ResourceSample>>
+        _history = [];
+    private readonly Dictionary<(string Clone, string Component), ResourceSample> _latest = [];
+    private Dictionary<(int Pid, long StartTicks), long> _ticksBefore = [];
+    private DateTimeOffset? _before;
+
+    public ResourceSample? Latest(string clone, string component)
+    {
+        lock (_gate)
+        {
+            return _latest.GetValueOrDefault((clone, component));
+        }
+    }
+
+    /// <summary>The component's samples of the last 10 minutes, oldest first.</summary>
+    public IReadOnlyList<ResourceSample> History(string clone, string component)
+    {
+        lock (_gate)
+        {
+            return _history.TryGetValue((clone, component), out var samples)
+                ? samples.ToArray()
+                : [];
+        }
+    }
+
+    /// <summary>Takes one round of samples now and publishes them.</summary>
+    public void SampleOnce()
+    {
+        var now = time.GetUtcNow();
+        var stats = ProcFs.All();
+        var byGroup = stats.Where(s => !s.IsZombie).ToLookup(s => s.ProcessGroup);
+        var elapsed = _before is { } before ? now - before : TimeSpan.Zero;
+        var samples = new List<(RunningGroup Group, ResourceSample Sample)>();
+        foreach (var group in supervisor.RunningGroups())
+        {
+            var members = byGroup[group.ProcessGroup].ToList();
+            if (members.Count == 0)
+            {
+                continue;
+            }
+
+            var cpu = elapsed > TimeSpan.Zero
+                ? CpuUsage.Percent(_ticksBefore, members, elapsed, ProcFs.ClockTicksPerSecond)
+                : 0;
+            samples.Add((group, new ResourceSample(
+                Math.Round(cpu, 1),
+                members.Sum(m => m.ResidentPages) * Environment.SystemPageSize,
+                members.Sum(m => m.Threads),
+                members.Count,
+                now)));
+        }
+
+        _ticksBefore = stats.ToDictionary(s => (s.Pid, s.StartTicks), s => s.CpuTicks);
+        _before = now;
+        Keep(samples, now);
+        foreach (var (group, sample) in samples)
+        {
+            feed.Publish(new SampleTaken(group.CloneName, group.Component, sample));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var last = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var interval = feed.SubscriberCount > 0 ? WatchedInterval : QuietInterval;
+            if (time.GetUtcNow() - last >= interval)
+            {
+                last = time.GetUtcNow();
+                try
+                {
+                    SampleOnce();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning(ex, "Could not sample the processes in /proc");
+                }
+            }
+
+            try
+            {
+                await Task.Delay(WatchedInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Keep(
+        List<(RunningGroup Group, ResourceSample Sample)> samples, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _latest.Clear();
+            foreach (var (group, sample) in samples)
+            {
+                var key = (group.CloneName, group.Component);
+                _latest[key] = sample;
+                if (!_history.TryGetValue(key, out var queue))
+                {
+                    _history[key] = queue = new Queue<ResourceSample>();
+                }
+
+                queue.Enqueue(sample);
+            }
+
+            foreach (var (key, queue) in _history.ToList())
+            {
+                while (queue.Count > 0
+                    && (queue.Count > HistoryCapacity || now - queue.Peek().At > HistoryLength))
+                {
+                    queue.Dequeue();
+                }
+
+                if (queue.Count == 0)
+                {
+                    _history.Remove(key);
+                }
+            }
+        }
+    }
 }

@@ -1,21 +1,176 @@
+using Cloner.Domain.Clones;
 using Cloner.Domain.Provisioning;
 using Microsoft.Extensions.Logging;
 
 namespace Cloner.Infrastructure.Provisioning;
 
-// PLACEHOLDER: replaced by the real nginx implementation.
+/// <summary>
+/// Installs a clone's vhost as <c>&lt;VhostsDir&gt;/&lt;clone&gt;.conf</c>, which the operator's
+/// nginx includes with <c>include &lt;VhostsDir&gt;/*.conf;</c>. A new file is written under a
+/// name that include does not match, moved into place and checked with the test command; a file
+/// nginx rejects is taken back out again, so a broken vhost never waits for the next reload.
+/// </summary>
 public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRouteInstaller> logger)
     : IRouteInstaller
 {
-    public string? NotConfiguredReason => throw new NotImplementedException($"{options}{logger}");
+    private const string TestKey = "Cloner:Nginx:TestCommand";
+    private const string ReloadKey = "Cloner:Nginx:ReloadCommand";
 
-    public Task InstallAsync(string clone, string vhost, IProgress<string> progress,
-        CancellationToken cancellationToken) => throw new NotImplementedException();
+    // Every nginx change in this process goes through this one lock, whichever instance makes it:
+    // two installs tested at once would each see the other's half-done file.
+    private static readonly SemaphoreSlim _nginxLock = new(1, 1);
 
-    public Task RemoveAsync(string clone, IProgress<string> progress, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public string? NotConfiguredReason =>
+        options.NginxVhostsDir is null ? "Cloner:Nginx:VhostsDir is not set" : null;
 
-    public Task ReloadAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public TimeSpan CommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
 
-    public bool Exists(string clone) => throw new NotImplementedException();
+    public async Task InstallAsync(string clone, string vhost, IProgress<string> progress,
+        CancellationToken cancellationToken)
+    {
+        var path = VhostPath(clone);
+        await _nginxLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(VhostsDir);
+            var previous = File.Exists(path)
+                ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)
+                : null;
+
+            await PlaceAsync(clone, path, vhost).ConfigureAwait(false);
+            progress.Report($"wrote {path}; running the nginx test");
+
+            var test = await TestAsync().ConfigureAwait(false);
+            if (test.Succeeded)
+            {
+                logger.LogInformation("Installed the vhost of {Clone} at {Path}", clone, path);
+                return;
+            }
+
+            await PutBackAsync(clone, path, previous).ConfigureAwait(false);
+            var retest = await TestAsync().ConfigureAwait(false);
+            logger.LogWarning(
+                "nginx rejected the vhost of {Clone}; {Restored}, and the test then {Retest}",
+                clone, previous is null ? "removed it" : "restored the previous file",
+                retest.Succeeded ? "passed" : "still failed");
+
+            throw new ProvisioningException(
+                $"nginx rejected the vhost of {clone}, so it was " +
+                (previous is null ? "removed" : "replaced by the one there before") +
+                (retest.Succeeded ? "" : " (nginx still fails its test without it: " +
+                    $"{retest.Output})") +
+                $"; fix the blueprint's nginx template. nginx said: {test.Output}");
+        }
+        finally
+        {
+            _nginxLock.Release();
+        }
+    }
+
+    public async Task RemoveAsync(string clone, IProgress<string> progress,
+        CancellationToken cancellationToken)
+    {
+        var path = VhostPath(clone);
+        await _nginxLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                logger.LogInformation("Removed the vhost of {Clone} at {Path}", clone, path);
+                progress.Report($"removed {path}; running the nginx test");
+            }
+
+            var test = await TestAsync().ConfigureAwait(false);
+            if (!test.Succeeded)
+            {
+                throw new ProvisioningException(
+                    $"the vhost of {clone} is removed, but nginx still fails its test: " +
+                    $"{test.Output}; fix the nginx configuration before reloading");
+            }
+        }
+        finally
+        {
+            _nginxLock.Release();
+        }
+    }
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _nginxLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reload = await ExternalCommand.RunAsync(ReloadKey, options.NginxReloadCommand,
+                CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (!reload.Succeeded)
+            {
+                throw new ProvisioningException(
+                    $"{ReloadKey} '{options.NginxReloadCommand}' failed with exit code " +
+                    $"{reload.ExitCode}: {reload.Output}");
+            }
+
+            logger.LogInformation("Reloaded nginx");
+        }
+        finally
+        {
+            _nginxLock.Release();
+        }
+    }
+
+    public bool Exists(string clone) => File.Exists(VhostPath(clone));
+
+    private string VhostsDir => options.NginxVhostsDir
+        ?? throw new ProvisioningException("Cloner:Nginx:VhostsDir is not set");
+
+    private string VhostPath(string clone)
+    {
+        if (CloneName.Problem(clone) is { } problem)
+        {
+            throw new ProvisioningException($"'{clone}' is not a clone name: {problem}");
+        }
+
+        return Path.Combine(VhostsDir, clone + ".conf");
+    }
+
+    // The temporary name starts with '.' and ends in .tmp, so nginx's *.conf include never
+    // picks up a half-written file.
+    private static string TemporaryPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp");
+
+    private static async Task PlaceAsync(string clone, string path, string content)
+    {
+        var temporary = TemporaryPath(path);
+        try
+        {
+            await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            await using (var writer = new StreamWriter(stream))
+            {
+                await writer.WriteAsync(content).ConfigureAwait(false);
+                await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new ProvisioningException(
+                $"cannot write the vhost of {clone} to {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task PutBackAsync(string clone, string path, string? previous)
+    {
+        if (previous is null)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        await PlaceAsync(clone, path, previous).ConfigureAwait(false);
+    }
+
+    private Task<CommandResult> TestAsync() => ExternalCommand.RunAsync(
+        TestKey, options.NginxTestCommand, CommandTimeout, CancellationToken.None);
 }

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Clones;
+using Cloner.Domain.Processes;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// What the supervisor holds for one component of one clone. Everything but the log is
+/// changed only while <see cref="Gate"/> is held, so a start and a stop never overlap.
+/// </summary>
+internal sealed class SupervisedComponent(string clone, string component, ComponentLog log)
+{
+    private volatile ComponentRecord _record = new()
+    {
+        CloneName = clone,
+        Component = component,
+    };
+
+    public string Clone { get; } = clone;
+
+    public string Component { get; } = component;
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public ComponentLog Log { get; } = log;
+
+    public ComponentRecord Record
+    {
+        get => _record;
+        set => _record = value;
+    }
+
+    /// <summary>
+    /// The spec and clone of the last start or stop, used by automatic restarts.
+    /// </summary>
+    public ComponentSpec? Spec { get; set; }
+
+    public Clone? LastClone { get; set; }
+
+    /// <summary>The run in progress, null when nothing runs.</summary>
+    public ComponentRun? Run { get; set; }
+
+    public CancellationTokenSource? PendingRestart { get; set; }
+
+    /// <summary>Quick failures in a row, as counted by <see cref="RestartBackoff"/>.</summary>
+    public int Failures { get; set; }
+
+    public void CancelPendingRestart()
+    {
+        PendingRestart?.Cancel();
+        PendingRestart?.Dispose();
+        PendingRestart = null;
+    }
+}
+
+/// <summary>
+/// One start of a component until it exits. <see cref="Process"/> is null for a run that was
+/// re-adopted after a Cloner restart: it is not our child, so its end is found by polling.
+/// </summary>
+internal sealed class ComponentRun
+{
+    public required int Pid { get; init; }
+
+    public long? StartTicks { get; init; }
+
+    public string? CommandLine { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public Process? Process { get; init; }
+
+    /// <summary>
+    /// Completes with the exit code (null when unknown) once the leader is gone.
+    /// </summary>
+    public TaskCompletionSource<int?> Exit { get; } =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The pipe readers; done once every process holding the pipes is gone.</summary>
+    public Task Output { get; set; } = Task.CompletedTask;
+
+    private volatile bool _stopRequested;
+
+    /// <summary>
+    /// Set before a stop signals the group, so its exit is not taken for a crash.
+    /// </summary>
+    public bool StopRequested
+    {
+        get => _stopRequested;
+        set => _stopRequested = value;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Live;
+using Cloner.Domain.Processes;
+
+namespace Cloner.Tests.Processes;
+
+/// <summary>Real processes: what happens when a component ends by itself.</summary>
+public sealed class RestartTests : IAsyncLifetime
+{
+    private readonly SupervisorHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Exit_KilledFromOutside_ExitedWithinTwoSeconds()
+    {
+        var spec = SupervisorHarness.Shell("bot", "sleep 1000");
+        var started = await _harness.StartAsync(spec);
+
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-9", started.Pid!.Value.ToString(
+            System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "bot").State == ComponentState.Exited,
+            TimeSpan.FromSeconds(2)), $"state {_harness.Supervisor.Current("bot1", "bot").State}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+        var record = _harness.Store.Find("bot1", "bot")!;
+        Assert.Equal(ComponentState.Exited, record.State);
+        Assert.Equal(137, record.ExitCode);
+        Assert.Empty(SupervisorHarness.GroupMembers(started.Pid.Value));
+    }
+
+    [Fact]
+    public async Task Exit_OneAtOnce_RestartedWithGrowingDelaysThenFatalAfterFive()
+    {
+        using var feed = _harness.Feed.Subscribe();
+        var spec = SupervisorHarness.Shell("vk", "exit 1", RestartPolicy.OnFailure);
+
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "vk").State == ComponentState.Fatal,
+            TimeSpan.FromSeconds(25)));
+
+        var starts = new List<DateTimeOffset>();
+        while (feed.Reader.TryRead(out var change))
+        {
+            if (change is ComponentChanged { Record.State: ComponentState.Starting } started)
+            {
+                starts.Add(started.Record.UpdatedAt);
+            }
+        }
+
+        Assert.Equal(RestartBackoff.FatalAfter, starts.Count);
+        var gaps = starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        for (var i = 0; i < gaps.Count; i++)
+        {
+            Assert.InRange(gaps[i], RestartBackoff.DelayBefore(i + 1).TotalSeconds - 0.05,
+                RestartBackoff.DelayBefore(i + 1).TotalSeconds + 1.0);
+        }
+
+        var fatal = _harness.Store.Find("bot1", "vk")!;
+        Assert.Equal(ComponentState.Fatal, fatal.State);
+        Assert.Equal(4, fatal.Restarts);
+        Assert.Equal(1, fatal.ExitCode);
+        Assert.Contains("5 times", fatal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exit_ZeroUnderOnFailure_StaysExited()
+    {
+        var spec = SupervisorHarness.Shell("billing", "exit 0", RestartPolicy.OnFailure);
+
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "billing").State == ComponentState.Exited,
+            TimeSpan.FromSeconds(3)));
+        await Task.Delay(RestartBackoff.First + TimeSpan.FromMilliseconds(500));
+
+        var record = _harness.Supervisor.Current("bot1", "billing");
+        Assert.Equal(ComponentState.Exited, record.State);
+        Assert.Equal(0, record.ExitCode);
+        Assert.Equal(0, record.Restarts);
+        Assert.False(record.WantedRunning);
+    }
+
+    [Fact]
+    public async Task Stop_InBackoff_CancelsPendingRestart()
+    {
+        var spec = SupervisorHarness.Shell("ws", "exit 3", RestartPolicy.OnFailure);
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "ws").State == ComponentState.Backoff,
+            TimeSpan.FromSeconds(3)));
+
+        var stopped = await _harness.StopAsync(spec);
+        await Task.Delay(RestartBackoff.First + TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(ComponentState.Stopped, stopped.State);
+        Assert.Equal(ComponentState.Stopped, _harness.Supervisor.Current("bot1", "ws").State);
+        Assert.False(_harness.Store.Find("bot1", "ws")!.WantedRunning);
+    }
+
+    [Fact]
+    public async Task Start_WhenFatal_RunsAgainAtOnce()
+    {
+        var marker = Path.Combine(_harness.Clone.Folder, "healthy");
+        var spec = SupervisorHarness.Shell("fixme", $"test -f '{marker}' || exit 2; sleep 1000",
+            RestartPolicy.OnFailure);
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "fixme").State == ComponentState.Backoff,
+            TimeSpan.FromSeconds(3)));
+
+        await File.WriteAllTextAsync(marker, "fixed");
+        var started = await _harness.StartAsync(spec);
+
+        Assert.Equal(ComponentState.Starting, started.State);
+        Assert.Equal(0, started.Restarts);
+        Assert.NotNull(started.Pid);
+    }
+}

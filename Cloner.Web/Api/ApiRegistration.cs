@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Cloner.Web.Api;
+
+public static class ApiRegistration
+{
+    /// <summary>JSON in camelCase with enums as names, problem details, the audit trail.</summary>
+    public static IServiceCollection AddClonerApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(
+            new JsonStringEnumConverter()));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddScoped<AuditTrail>();
+        return services;
+    }
+
+    /// <summary>Maps <c>/api/*</c> and <c>/healthz</c>, relative to the PathBase.</summary>
+    public static IEndpointRouteBuilder MapClonerApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        SessionEndpoints.Map(api);
+        BlueprintEndpoints.Map(api);
+        CloneEndpoints.Map(api);
+        HealthEndpoints.Map(endpoints);
+        return endpoints;
+    }
+}
