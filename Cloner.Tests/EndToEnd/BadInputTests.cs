@@ -18,6 +18,7 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
         "bot 1",
         "Bot1",
         "bot'1",
+        "bot\"1",
         "bot`1",
         new string('b', 40),
     };

@@ -47,6 +47,7 @@ public sealed class CloneLifecycleTests(SharedCloner shared, ITestOutputHelper o
             await CheckEnvReadBackAsync(ports["http"], env);
             CheckProcess(bot.GetProperty("pid").GetInt32());
             await CheckClaimsAsync(host, ports);
+            await CheckNoSecretShownAsync(api, host, env);
 
             await api.DeleteOkAsync("bot1");
 
@@ -89,6 +90,30 @@ public sealed class CloneLifecycleTests(SharedCloner shared, ITestOutputHelper o
                     $"round {round}: alive after delete: " + ProcFs.Describe(alive));
             }
         });
+    }
+
+    /// <summary>The token and the database password are in no answer and no log line.</summary>
+    private static async Task CheckNoSecretShownAsync(
+        ClonerApi api,
+        ClonerHost host,
+        Dictionary<string, string> env)
+    {
+        var secrets = new[] { Token, env["DB_PASSWORD"] };
+        var shown = new List<string>
+        {
+            (await api.GetCloneAsync("bot1")).GetRawText(),
+            await api.Http.GetStringAsync("api/clones"),
+            await api.Http.GetStringAsync("api/clones/bot1/components/bot/logs?tail=200"),
+            string.Join('\n', host.OutputSince(0)),
+        };
+        var logs = Path.Combine(host.DataDir, "logs");
+        shown.AddRange(Directory.GetFiles(logs, "*", SearchOption.AllDirectories)
+            .Select(File.ReadAllText));
+
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(shown, text => text.Contains(secret, StringComparison.Ordinal));
+        }
     }
 
     private static async Task<Dictionary<string, string>> CheckFolderAndEnvAsync(

@@ -96,11 +96,15 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
                 using var created = await api.CreateAsync(StubbornRequest(name));
                 await ClonerApi.ExpectAsync(created, HttpStatusCode.Created, "create stub3");
 
+                var before = await Footprint.TakeAsync(host, api, servers);
+
                 using var answer = await api.ComponentAsync(name, "nosuchpart", "start");
                 var body = await answer.Content.ReadAsStringAsync();
+
                 Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
                 Assert.Contains("nosuchpart", body, StringComparison.Ordinal);
                 Assert.Empty(ProcFs.PidsOfClone(name));
+                Assert.Equal(before, await Footprint.TakeAsync(host, api, servers));
             }
             finally
             {
