@@ -119,6 +119,10 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await FillAsync(page, "delete-confirm-name", Clone);
         await ShotAsync(page, "delete-dialog-1280");
         await Visible(page, "delete-confirm").ClickAsync();
+
+        // The dialog shows the delete's steps, then the page returns to the list.
+        await Assertions.Expect(Visible(page, "new-clone"))
+            .ToBeVisibleAsync(new() { Timeout = s_timeout });
         await Assertions.Expect(page.Locator($"[data-testid='clone-row-{Clone}']"))
             .ToHaveCountAsync(0, new() { Timeout = s_timeout });
     }
