@@ -134,9 +134,11 @@ public sealed class ClonerApi : IDisposable
             await Task.Delay(250);
         }
 
+        var logs = await Http.GetStringAsync(
+            $"api/clones/{clone}/components/{component}/logs?tail=30");
         throw new TimeoutException(
             $"{clone}/{component} did not reach {state} within {s_componentTimeout}; " +
-            $"last state {last}");
+            $"last state {last}; its log ends:\n{logs}");
     }
 
     public static JsonElement Component(JsonElement clone, string component) =>
