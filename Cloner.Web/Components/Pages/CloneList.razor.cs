@@ -17,13 +17,10 @@ public sealed partial class CloneList : IAsyncDisposable
     /// <summary>The shortest time between two re-reads of the list.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly Guid _viewportId = Guid.NewGuid();
     private readonly CancellationTokenSource _disposed = new();
     private CloneFeedReader? _feed;
     private IReadOnlyList<CloneView>? _clones;
     private string? _filter;
-    private bool _phone;
-    private bool _watchingViewport;
 
     [Inject]
     public required CloneService Clones { get; init; }
@@ -33,9 +30,6 @@ public sealed partial class CloneList : IAsyncDisposable
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
-
-    [Inject]
-    public required IBrowserViewportService Viewport { get; init; }
 
     [Inject]
     public required ILogger<CloneList> Logger { get; init; }
@@ -53,26 +47,12 @@ public sealed partial class CloneList : IAsyncDisposable
         _clones = await Clones.ListAsync(_disposed.Token);
     }
 
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (firstRender)
-        {
-            await Viewport.SubscribeAsync(_viewportId, OnViewportChanged, fireImmediately: true);
-            _watchingViewport = true;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _disposed.CancelAsync();
         if (_feed is not null)
         {
             await _feed.DisposeAsync();
-        }
-
-        if (_watchingViewport)
-        {
-            await UnsubscribeViewportAsync();
         }
 
         _disposed.Dispose();
@@ -94,39 +74,16 @@ public sealed partial class CloneList : IAsyncDisposable
     private async Task OnComponentCommandDone(ComponentRecord record) =>
         _clones = await Clones.ListAsync(_disposed.Token);
 
-    private void OnViewportChanged(BrowserViewportEventArgs viewport)
-    {
-        var phone = viewport.Breakpoint is Breakpoint.Xs or Breakpoint.Sm;
-        if (phone != _phone)
-        {
-            _phone = phone;
-            _ = InvokeAsync(StateHasChanged);
-        }
-    }
-
     private async Task OpenCreateDialogAsync()
     {
         var options = new DialogOptions
         {
             MaxWidth = MaxWidth.Medium,
             FullWidth = true,
-            FullScreen = _phone,
             CloseButton = true,
             BackdropClick = false,
         };
         await Dialogs.ShowAsync<CreateCloneDialog>("New clone", options);
-    }
-
-    private async Task UnsubscribeViewportAsync()
-    {
-        try
-        {
-            await Viewport.UnsubscribeAsync(_viewportId);
-        }
-        catch (Microsoft.JSInterop.JSDisconnectedException)
-        {
-            // The browser is gone, and with it what there was to unsubscribe.
-        }
     }
 
     private static string ClonePath(string name) => $"clones/{Uri.EscapeDataString(name)}";
