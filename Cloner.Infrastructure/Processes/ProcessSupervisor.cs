@@ -328,12 +328,13 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         process.StandardInput.Close();
         var launchedAs = string.Join(' ', [setsid, .. start.ArgumentList]);
         var started = _time.GetUtcNow();
-        var (stat, commandLine) = await AfterExecAsync(process.Id, launchedAs);
-        if (stat is not null && (stat.ProcessGroup != process.Id || stat.Session != process.Id))
+        var pid = process.Id;
+        var (stat, commandLine) = await AfterExecAsync(pid, launchedAs);
+        if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
         {
             process.Kill(entireProcessTree: true);
             process.Dispose();
-            return $"the process {process.Id} did not lead its own process group after setsid; "
+            return $"the process {pid} did not lead its own process group after setsid; "
                 + "check that util-linux setsid is the one on PATH";
         }
 
@@ -378,17 +379,23 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     private async Task<(
         ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
     {
+        // Until the fork has exec'd setsid the child shows Cloner's own command line, and while
+        // an exec is under way it shows an empty one. Only once it shows neither those nor
+        // setsid's has setsid() run, so the process group is read after the command line.
+        var own = ProcFs.CommandLine(Environment.ProcessId);
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
         while (true)
         {
-            var stat = ProcFs.Stat(pid);
             var commandLine = ProcFs.CommandLine(pid);
-            if (stat is null || stat.IsZombie || commandLine is null)
+            var settled = !string.IsNullOrEmpty(commandLine)
+                && commandLine != launchedAs && commandLine != own;
+            var stat = ProcFs.Stat(pid);
+            if (stat is null || stat.IsZombie)
             {
                 return (null, null);
             }
 
-            if (commandLine != launchedAs || _time.GetUtcNow() > deadline)
+            if (settled || _time.GetUtcNow() > deadline)
             {
                 return (stat, commandLine);
             }
