@@ -6,6 +6,12 @@ namespace Cloner.Domain.Clones;
 /// <summary>Checks a create request against its blueprint before anything is made.</summary>
 public static class CloneRequestRules
 {
+    /// <summary>
+    /// The longest input value. Every value ends up in a component's environment, and Linux
+    /// refuses to start a process whose environment holds a string of more than 128 KiB.
+    /// </summary>
+    public const int MaxInputLength = 4096;
+
     /// <summary>Every problem of the request, keyed by the field it concerns.</summary>
     public static Dictionary<string, string[]> Check(CreateCloneRequest request, Blueprint blueprint)
     {
@@ -43,6 +49,13 @@ public static class CloneRequestRules
                     Add($"inputs.{input.Key}", $"{input.Label} is required");
                 }
 
+                continue;
+            }
+
+            if (value.Length > MaxInputLength)
+            {
+                Add($"inputs.{input.Key}", $"{input.Label} is {value.Length} characters long; " +
+                    $"at most {MaxInputLength} are allowed");
                 continue;
             }
 
