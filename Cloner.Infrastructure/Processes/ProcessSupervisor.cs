@@ -523,13 +523,36 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             if (entry.Run == run && !run.StopRequested && !run.Exit.Task.IsCompleted
                 && entry.Record.State == ComponentState.Starting)
             {
-                await SaveAsync(entry, entry.Record with { State = ComponentState.Running });
+                SettleCommandLine(run);
+                await SaveAsync(entry, entry.Record with
+                {
+                    State = ComponentState.Running,
+                    CommandLine = run.CommandLine,
+                });
             }
         }
         finally
         {
             entry.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Reads the command line again once the run has stayed up. A command that is a wrapper
+    /// script (a pyenv shim, a launcher that ends in exec) has replaced itself by then, and
+    /// the line read right after setsid would never match at the next start-up, so the
+    /// process would not be re-adopted and a second copy would be started beside it.
+    /// </summary>
+    private static void SettleCommandLine(ComponentRun run)
+    {
+        if (run.StartTicks is not { } ticks
+            || ProcFs.Stat(run.Pid) is not { IsZombie: false } stat
+            || stat.StartTicks != ticks)
+        {
+            return;
+        }
+
+        run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
     }
 
     private async Task OnUnexpectedExitAsync(
