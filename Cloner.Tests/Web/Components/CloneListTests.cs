@@ -1,0 +1,126 @@
+using Bunit;
+using Cloner.Domain.Live;
+using Cloner.Domain.Processes;
+using Cloner.Tests.Web.Components.Fakes;
+using Cloner.Web.Components.Pages;
+
+namespace Cloner.Tests.Web.Components;
+
+public sealed class CloneListTests : DashboardContext
+{
+    [Fact]
+    public async Task CloneList_TwoClonesInStore_RendersRowPerCloneWithLinkAndPorts()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        await AddReadyCloneAsync("bot2", 2, 8101);
+
+        var page = Render<CloneList>();
+
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find("[data-testid=clone-row-bot2]");
+            Assert.Contains("ego1", row.TextContent);
+            Assert.Contains("http 8101", row.TextContent);
+            Assert.Equal("clones/bot2",
+                page.Find("[data-testid=clone-link-bot2]").GetAttribute("href"));
+            Assert.Equal(2, page.FindAll("[data-testid=clone-row-bot1]").Count);
+            Assert.Equal("Stopped", page.Find("[data-testid=component-bot1-vk-state]").TextContent.Trim());
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_ComponentChangedPushed_ShowsNewStateAndPid()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => Assert.Equal("Stopped",
+            page.Find("[data-testid=component-bot1-bot-state]").TextContent.Trim()));
+
+        Monitor.Set("bot1", "bot", new ResourceSample(12.5, 48 * 1024 * 1024, 3, 1, DateTimeOffset.UtcNow));
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 4242,
+        });
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("Running", page.Find("[data-testid=component-bot1-bot-state]").TextContent.Trim());
+            Assert.Equal("4242", page.Find("[data-testid=component-bot1-bot-pid]").TextContent.Trim());
+            var row = page.Find("[data-testid=clone-row-bot1]").TextContent;
+            Assert.Contains("12.5 %", row);
+            Assert.Contains("48.0 MiB", row);
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_StopClicked_StopsComponentAndDisablesStop()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Running, Pid = 77 });
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => Assert.Equal("Running",
+            page.Find("[data-testid=component-bot1-bot-state]").TextContent.Trim()));
+
+        await page.Find("[data-testid=stop-bot1-bot]").ClickAsync(new());
+
+        Assert.Equal(ComponentState.Stopped, Supervisor.Current("bot1", "bot").State);
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("Stopped", page.Find("[data-testid=component-bot1-bot-state]").TextContent.Trim());
+            Assert.True(page.Find("[data-testid=stop-bot1-bot]").HasAttribute("disabled"));
+            Assert.False(page.Find("[data-testid=start-bot1-bot]").HasAttribute("disabled"));
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_OneClone_RendersTableRowAndPhoneCardWithLargeButtons()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+
+        var page = Render<CloneList>();
+
+        page.WaitForAssertion(() =>
+        {
+            var card = page.Find(".clone-cards [data-testid=clone-row-bot1]");
+            Assert.Contains("mud-card", card.ClassName);
+            Assert.Contains("size-large",
+                card.QuerySelector("[data-testid=start-bot1-bot]")!.ClassName);
+            Assert.Equal("TBODY", page.Find(".clone-table [data-testid=clone-row-bot1]").TagName);
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_FilterTyped_ShowsOnlyMatchingClones()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        await AddReadyCloneAsync("shop2", 2, 8101);
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => page.Find("[data-testid=clone-row-shop2]"));
+
+        page.Find("input[data-testid=clone-filter], [data-testid=clone-filter] input").Input("SHOP");
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Empty(page.FindAll("[data-testid=clone-row-bot1]"));
+            Assert.NotEmpty(page.FindAll("[data-testid=clone-row-shop2]"));
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_Disposed_StopsReadingFeed()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => page.Find("[data-testid=clone-row-bot1]"));
+        Assert.Equal(1, Feed.SubscriberCount);
+
+        await DisposeComponentsAsync();
+        var readsAtDispose = Store.ListReads;
+        Feed.Publish(new ComponentChanged(Supervisor.Current("bot1", "bot")));
+        await Task.Delay(CloneList.RefreshInterval * 3);
+
+        Assert.Equal(0, Feed.SubscriberCount);
+        Assert.Equal(readsAtDispose, Store.ListReads);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Cloner.Domain.Clones;
+using Cloner.Domain.Processes;
+using Cloner.Domain.Provisioning;
+using MudBlazor;
+
+namespace Cloner.Web.Components.Clones;
+
+/// <summary>How clone and component values read on the dashboard.</summary>
+public static class Display
+{
+    public static string Cpu(ResourceSample? sample) =>
+        sample is null ? "-" : sample.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    public static string Memory(ResourceSample? sample)
+    {
+        if (sample is null)
+        {
+            return "-";
+        }
+
+        var mib = sample.MemoryBytes / 1024.0 / 1024.0;
+        return mib >= 1024
+            ? (mib / 1024).ToString("0.00", CultureInfo.InvariantCulture) + " GiB"
+            : mib.ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+    }
+
+    public static string Pid(ComponentRecord record) =>
+        record.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    public static string ExitCode(ComponentRecord record) =>
+        record.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    public static string Ports(Clone clone) =>
+        clone.Ports.Count == 0
+            ? "-"
+            : string.Join(", ", clone.Ports.Select(p =>
+                $"{p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)}"));
+
+    public static string Duration(long? milliseconds) =>
+        milliseconds is { } ms
+            ? ms.ToString(CultureInfo.InvariantCulture) + " ms"
+            : "";
+
+    public static string Time(DateTimeOffset at) =>
+        at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string StateText(ComponentRecord record) =>
+        record.State == ComponentState.Exited && record.ExitCode is { } code
+            ? $"Exited ({code.ToString(CultureInfo.InvariantCulture)})"
+            : record.State.ToString();
+
+    public static Color StateColor(ComponentRecord record) => record.State switch
+    {
+        ComponentState.Running => Color.Success,
+        ComponentState.Starting or ComponentState.Stopping => Color.Info,
+        ComponentState.Backoff => Color.Warning,
+        ComponentState.Fatal => Color.Error,
+        ComponentState.Exited => record.ExitCode == 0 ? Color.Default : Color.Error,
+        _ => Color.Default,
+    };
+
+    public static Color StatusColor(CloneStatus status) => status switch
+    {
+        CloneStatus.Ready => Color.Success,
+        CloneStatus.Creating or CloneStatus.Deleting => Color.Info,
+        CloneStatus.Failed => Color.Error,
+        _ => Color.Default,
+    };
+
+    public static Color StepColor(StepEventKind kind) => kind switch
+    {
+        StepEventKind.Succeeded => Color.Success,
+        StepEventKind.Failed or StepEventKind.UndoFailed => Color.Error,
+        StepEventKind.Skipped => Color.Warning,
+        StepEventKind.Undone => Color.Secondary,
+        StepEventKind.Started => Color.Info,
+        _ => Color.Default,
+    };
+
+    public static string StepKindText(StepEventKind kind) => kind switch
+    {
+        StepEventKind.UndoFailed => "undo failed",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Whether starting makes sense now; a Backoff or Fatal component may always be started.</summary>
+    public static bool CanStart(ComponentRecord record) =>
+        record.State is not (ComponentState.Running or ComponentState.Starting);
+
+    /// <summary>Whether stopping makes sense now; a Backoff or Fatal component may always be stopped.</summary>
+    public static bool CanStop(ComponentRecord record) =>
+        record.State is not (ComponentState.Stopped or ComponentState.Exited);
+}
