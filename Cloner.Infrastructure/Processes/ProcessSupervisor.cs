@@ -523,7 +523,10 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             if (entry.Run == run && !run.StopRequested && !run.Exit.Task.IsCompleted
                 && entry.Record.State == ComponentState.Starting)
             {
-                SettleCommandLine(run);
+                // A command that is a wrapper script (a pyenv shim, say) execs the real program
+                // after setsid did; record the command line it settled on, which is what a
+                // later Cloner compares against before it re-adopts the process.
+                run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
                 await SaveAsync(entry, entry.Record with
                 {
                     State = ComponentState.Running,
@@ -535,24 +538,6 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         {
             entry.Gate.Release();
         }
-    }
-
-    /// <summary>
-    /// Reads the command line again once the run has stayed up. A command that is a wrapper
-    /// script (a pyenv shim, a launcher that ends in exec) has replaced itself by then, and
-    /// the line read right after setsid would never match at the next start-up, so the
-    /// process would not be re-adopted and a second copy would be started beside it.
-    /// </summary>
-    private static void SettleCommandLine(ComponentRun run)
-    {
-        if (run.StartTicks is not { } ticks
-            || ProcFs.Stat(run.Pid) is not { IsZombie: false } stat
-            || stat.StartTicks != ticks)
-        {
-            return;
-        }
-
-        run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
     }
 
     private async Task OnUnexpectedExitAsync(
@@ -784,8 +769,17 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private static bool IsSameProcess(
-        int pid, long? startTicks, string? commandLine, bool allowZombie)
+    /// <summary>
+    /// Whether <paramref name="pid"/> is still the process that was recorded: the same start
+    /// time, and the same command line or, for one that exec'd another program since it was
+    /// recorded, this Cloner's markers for <paramref name="owner"/> in its environment.
+    /// </summary>
+    private bool IsSameProcess(
+        int pid,
+        long? startTicks,
+        string? commandLine,
+        bool allowZombie,
+        (string Clone, string Component)? owner = null)
     {
         var stat = ProcFs.Stat(pid);
         if (stat is null || startTicks is null || stat.StartTicks != startTicks
@@ -794,7 +788,15 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             return false;
         }
 
-        return commandLine is null || ProcFs.CommandLine(pid) == commandLine;
+        if (commandLine is null || ProcFs.CommandLine(pid) == commandLine)
+        {
+            return true;
+        }
+
+        return owner is { } o
+            && ProcFs.EnvironmentValue(pid, "CLONER_CLONE") == o.Clone
+            && ProcFs.EnvironmentValue(pid, "CLONER_COMPONENT") == o.Component
+            && ProcFs.EnvironmentValue(pid, DataDirVariable) == _options.DataDir;
     }
 
     private async Task<ComponentRecord> SaveAsync(

@@ -30,7 +30,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     public async Task Dashboard_SignInCreateStartStopDelete_Works()
     {
         var chromium = LiveServers.RequireChromium();
-        await using var host = await ClonerHost.StartAsync(null);
+        await using var host = await ClonerHost.StartAsync(null, testBlueprints: false);
         await host.RunAsync(output, async () =>
         {
             using var playwright = await Playwright.CreateAsync();
@@ -40,9 +40,13 @@ public sealed class DashboardTests(ITestOutputHelper output)
                 Headless = true,
                 Args = ChromiumArgs,
             });
-            var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+            var page = await browser.NewPageAsync(new()
+            {
+                ViewportSize = new() { Width = 1280, Height = 800 },
+            });
             page.SetDefaultTimeout(s_timeout);
-            page.Console += (_, message) => output.WriteLine($"browser {message.Type}: {message.Text}");
+            page.Console += (_, message) =>
+                output.WriteLine($"browser {message.Type}: {message.Text}");
 
             await SignInAsync(page, host);
             await ShotAsync(page, "list-1280");
@@ -51,16 +55,21 @@ public sealed class DashboardTests(ITestOutputHelper output)
             await ShotAsync(page, "created-1280");
 
             var state = Visible(page, $"component-{Clone}-vk-state");
-            await Assertions.Expect(state).ToContainTextAsync("Stopped", new() { Timeout = s_timeout });
+            await Assertions.Expect(state).ToContainTextAsync("Stopped",
+                new() { Timeout = s_timeout });
             await Visible(page, $"start-{Clone}-vk").ClickAsync();
-            await Assertions.Expect(state).ToContainTextAsync("Running", new() { Timeout = s_timeout });
+            await Assertions.Expect(state).ToContainTextAsync("Running",
+                new() { Timeout = s_timeout });
             await ShotAsync(page, "running-1280");
 
             await page.SetViewportSizeAsync(390, 844);
+            await page.ReloadAsync();
             var phoneState = Visible(page, $"component-{Clone}-vk-state");
-            await Assertions.Expect(phoneState).ToContainTextAsync("Running", new() { Timeout = s_timeout });
+            await Assertions.Expect(phoneState).ToContainTextAsync("Running",
+                new() { Timeout = s_timeout });
             await ShotAsync(page, "running-390");
             await page.SetViewportSizeAsync(1280, 800);
+            await page.ReloadAsync();
 
             await Visible(page, $"stop-{Clone}-vk").ClickAsync();
             await Assertions.Expect(Visible(page, $"component-{Clone}-vk-state"))
@@ -84,7 +93,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await page.FillAsync("#login-user", ClonerHost.AdminUserName);
         await page.FillAsync("#login-password", host.AdminPassword);
         await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(Visible(page, "new-clone")).ToBeVisibleAsync(new() { Timeout = s_timeout });
+        await Assertions.Expect(Visible(page, "new-clone"))
+            .ToBeVisibleAsync(new() { Timeout = s_timeout });
     }
 
     private static async Task CreateCloneAsync(IPage page)
@@ -94,10 +104,12 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await FillAsync(page, "create-input-token", "ui-token-0123456789");
         await FillAsync(page, "create-input-session_id", "ui-session");
         await Visible(page, "create-submit").ClickAsync();
-        await Assertions.Expect(Visible(page, "create-success")).ToBeVisibleAsync(new() { Timeout = s_timeout });
+        await Assertions.Expect(Visible(page, "create-success"))
+            .ToBeVisibleAsync(new() { Timeout = s_timeout });
         await ShotAsync(page, "create-dialog-1280");
         await Visible(page, "create-close").ClickAsync();
-        await Assertions.Expect(Visible(page, $"clone-row-{Clone}")).ToBeVisibleAsync(new() { Timeout = s_timeout });
+        await Assertions.Expect(Visible(page, $"clone-row-{Clone}"))
+            .ToBeVisibleAsync(new() { Timeout = s_timeout });
     }
 
     private static async Task DeleteCloneAsync(IPage page)
@@ -107,15 +119,23 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await FillAsync(page, "delete-confirm-name", Clone);
         await ShotAsync(page, "delete-dialog-1280");
         await Visible(page, "delete-confirm").ClickAsync();
+
+        // The dialog shows the delete's steps, then the page returns to the list.
+        await Assertions.Expect(Visible(page, "new-clone"))
+            .ToBeVisibleAsync(new() { Timeout = s_timeout });
         await Assertions.Expect(page.Locator($"[data-testid='clone-row-{Clone}']"))
             .ToHaveCountAsync(0, new() { Timeout = s_timeout });
     }
 
-    /// <summary>The visible element with the test id (lists render a table and phone cards).</summary>
+    /// <summary>
+    /// The visible element with the test id (lists render a table and phone cards).
+    /// </summary>
     private static ILocator Visible(IPage page, string testId) =>
         page.Locator($"[data-testid='{testId}'] >> visible=true").First;
 
-    /// <summary>Fills the input that carries the test id, or the input inside the element that does.</summary>
+    /// <summary>
+    /// Fills the input that carries the test id, or the input inside the element that does.
+    /// </summary>
     private static async Task FillAsync(IPage page, string testId, string value)
     {
         var input = page.Locator(
@@ -128,6 +148,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
     {
         var folder = Path.Combine(RepoLayout.ResultsDir, "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        var path = Path.Combine(folder, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
     }
 }
