@@ -12,6 +12,11 @@ public static class CloneRequestRules
     /// </summary>
     public const int MaxInputLength = 4096;
 
+    // What a value rendered into the nginx template may hold: nothing that ends a directive
+    // (;), opens or closes a block, quotes, starts a comment or a variable, or splits words.
+    private static readonly Regex NginxSafe = new(@"^[A-Za-z0-9._:@~+=,/-]*$", RegexOptions.None,
+        TimeSpan.FromSeconds(1));
+
     /// <summary>Every problem of the request, keyed by the field it concerns.</summary>
     public static Dictionary<string, string[]> Check(CreateCloneRequest request, Blueprint blueprint)
     {
@@ -65,6 +70,13 @@ public static class CloneRequestRules
                 continue;
             }
 
+            if (UsedInNginxTemplate(blueprint, input.Key) && !NginxSafe.IsMatch(value))
+            {
+                Add($"inputs.{input.Key}", $"{input.Label} goes into the nginx route, so it may " +
+                    "hold only letters, digits and . _ : @ ~ + = , / -");
+                continue;
+            }
+
             if (input.Pattern is { } pattern && !FullyMatches(value, pattern))
             {
                 Add($"inputs.{input.Key}", $"{input.Label} does not match the pattern {pattern}");
@@ -73,6 +85,16 @@ public static class CloneRequestRules
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
+
+    /// <summary>
+    /// Whether the nginx template names the input as <c>inputs.key</c>. A template that reaches
+    /// it another way (<c>inputs["key"]</c>, a loop over inputs) is not seen, and its values
+    /// are then not checked for nginx syntax.
+    /// </summary>
+    private static bool UsedInNginxTemplate(Blueprint blueprint, string key) =>
+        blueprint.NginxTemplate is { } template
+        && Regex.IsMatch(template, $@"\binputs\.{Regex.Escape(key)}\b", RegexOptions.None,
+            TimeSpan.FromSeconds(1));
 
     private static bool FullyMatches(string value, string pattern)
     {

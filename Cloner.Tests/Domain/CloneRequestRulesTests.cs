@@ -58,6 +58,44 @@ public sealed class CloneRequestRulesTests
         Assert.DoesNotContain("T0ken", problem);
     }
 
+    [Theory]
+    [InlineData("x; } location / { return 200 pwned; }")]
+    [InlineData("a b")]
+    [InlineData("a#b")]
+    [InlineData("${host}")]
+    [InlineData("a\"b")]
+    public void Check_NginxTemplateUsesInputAndValueIsNginxSyntax_Refused(string value)
+    {
+        var blueprint = _blueprint with
+        {
+            NginxTemplate = "location /{{ inputs.session_id }}/ { proxy_pass http://127.0.0.1:1; }",
+        };
+
+        var errors = CloneRequestRules.Check(Request(value), blueprint);
+
+        var problem = Assert.Single(Assert.Contains("inputs.session_id", errors));
+        Assert.Contains("nginx", problem);
+    }
+
+    [Fact]
+    public void Check_NginxTemplateUsesInputAndValueIsPlain_Accepted()
+    {
+        var blueprint = _blueprint with
+        {
+            NginxTemplate = "location /{{inputs.session_id}}/ { proxy_pass http://127.0.0.1:1; }",
+        };
+
+        Assert.Empty(CloneRequestRules.Check(Request("shop-7.eu_A:1"), blueprint));
+    }
+
+    [Fact]
+    public void Check_InputNotInNginxTemplate_MayHoldNginxSyntax()
+    {
+        var blueprint = _blueprint with { NginxTemplate = "location /{{ clone.name }}/ { }" };
+
+        Assert.Empty(CloneRequestRules.Check(Request("x; }"), blueprint));
+    }
+
     private static CreateCloneRequest Request(string sessionId) =>
         new("ego1", "bot7", new Dictionary<string, string>
         {
