@@ -116,6 +116,9 @@ public sealed class CloneCreator(
 
         if (undoFailures.Count == 0)
         {
+            // A component that was started and stopped again leaves a record and a log
+            // folder behind; a later clone of the same name must not inherit them.
+            await supervisor.ForgetAsync(state.Name, CancellationToken.None);
             run.StopSaving();
             await stepEvents.DeleteAsync(state.Name, CancellationToken.None);
             await clones.DeleteAsync(state.Name, CancellationToken.None);

@@ -107,11 +107,12 @@ public sealed class CloneRemover(
 
         if (failures.Count > 0)
         {
-            var reason = string.Join("; ", failures.Select(f => $"{f.Step}: {f.Reason}"));
+            var detail = string.Join("; ", failures.Select(f => $"{f.Step}: {f.Reason}"));
+            var reason = failures.Count == 1 ? failures[0].Reason : detail;
             await SaveAsync(clone with
             {
                 Status = CloneStatus.Failed,
-                StatusReason = $"delete did not finish ({reason}); fix the cause and delete again",
+                StatusReason = $"delete did not finish ({detail}); fix the cause and delete again",
             });
             return new DeleteOutcome(clone.Name, run.Events, failures[0].Step, reason);
         }
