@@ -81,7 +81,12 @@ public static class AnsiText
         var i = start + 1;
         if (i >= line.Length || line[i] != '[')
         {
-            // A lone ESC or a two-character sequence (ESC x): drop both.
+            // A lone ESC, or ESC with intermediate bytes and a final one (ESC ( B): drop it.
+            while (i < line.Length && line[i] is >= ' ' and <= '/')
+            {
+                i++;
+            }
+
             return (Math.Min(line.Length, i + 1), style);
         }
 
