@@ -1,6 +1,8 @@
 using Bunit;
+using Cloner.Domain.Clones;
 using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
+using Cloner.Domain.Provisioning;
 using Cloner.Infrastructure.Processes;
 using Cloner.Tests.Web.Components.Fakes;
 using Cloner.Web.Components.Pages;
@@ -157,6 +159,32 @@ public sealed class ClonePageTests : DashboardContext
 
         Assert.Equal(0, Feed.SubscriberCount);
     }
+
+    [Fact]
+    public async Task ClonePage_OpenedWhileCreating_ShowsKeptStepsThenLiveOnes()
+    {
+        var clone = await AddReadyCloneAsync("bot1", 1, 8100);
+        await Store.UpdateAsync(clone with { Status = CloneStatus.Creating }, CancellationToken.None);
+        var kept = Step(1, Steps.Reserve, StepEventKind.Succeeded, "http 8100", 4);
+        await StepEvents.AppendAsync(kept, CancellationToken.None);
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+        page.WaitForAssertion(() => page.Find("[data-testid=step-create-reserve-succeeded]"));
+
+        var started = Step(2, Steps.Files, StepEventKind.Started, "", null);
+        await StepEvents.AppendAsync(started, CancellationToken.None);
+        Feed.Publish(new StepReported(started));
+
+        page.WaitForAssertion(() =>
+        {
+            var rows = page.FindAll("[data-testid=clone-steps] li");
+            Assert.Equal(["reserve", "files"], rows.Select(r => r.GetAttribute("data-step")));
+            Assert.Equal("Started", rows[1].GetAttribute("data-kind"));
+        });
+    }
+
+    private static StepEvent Step(long sequence, string step, StepEventKind kind, string message,
+        long? ms) =>
+        new("bot1", sequence, Operations.Create, step, kind, message, ms, DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task ClonePage_SecretInput_IsNotShown()
