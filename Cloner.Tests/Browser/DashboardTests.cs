@@ -53,6 +53,9 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             var page = await browser.NewPageAsync(new()
             {
                 ViewportSize = new() { Width = width, Height = height },
+
+                // The phone run asks for a dark browser, so its screenshots show the dark theme.
+                ColorScheme = width < 600 ? ColorScheme.Dark : ColorScheme.Light,
             });
             page.SetDefaultTimeout(s_timeout);
             page.Console += (_, message) => output.WriteLine($"browser {message.Type}: {message.Text}");
