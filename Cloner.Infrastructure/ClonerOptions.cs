@@ -46,6 +46,9 @@ public sealed class ClonerOptions
     /// <summary>Whether stopping Cloner stops the components too (by default they keep running).</summary>
     public bool StopComponentsOnShutdown { get; init; }
 
+    /// <summary>Test only: kills Cloner after this step, like create:files.</summary>
+    public string? FaultInjectionKillAfterStep { get; init; }
+
     public static ClonerOptions FromConfiguration(IConfiguration configuration, string startFolder)
     {
         var section = configuration.GetSection("Cloner");
@@ -79,6 +82,8 @@ public sealed class ClonerOptions
             AdminPassword = Blank(section["Admin:Password"]),
             LogRingLines = Int(section, "LogRingLines", 10_000, 100, 1_000_000),
             StopComponentsOnShutdown = Bool(section, "StopComponentsOnShutdown", false),
+            FaultInjectionKillAfterStep =
+                FaultInjection.Checked(section["FaultInjection:KillAfterStep"]),
         };
 
         if (options.MySqlClientHost.Length is 0 or > 255

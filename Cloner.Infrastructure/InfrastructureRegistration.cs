@@ -39,6 +39,7 @@ public static class InfrastructureRegistration
         services.AddSingleton<CloneCreator>();
         services.AddSingleton<CloneRemover>();
         services.AddSingleton<CloneService>();
+        services.AddHostedService<FaultInjection>();
         return services;
     }
 }

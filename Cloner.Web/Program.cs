@@ -16,11 +16,13 @@ if (await StoreCommand.TryRunAsync(args) is { } code)
 var builder = WebApplication.CreateBuilder(args);
 
 ClonerOptions options;
+FileStream dataDirLock;
 try
 {
     options = ClonerOptions.FromConfiguration(
         builder.Configuration, Directory.GetCurrentDirectory());
     StartupFolders.EnsureWritable(options);
+    dataDirLock = StartupFolders.LockDataDir(options);
 }
 catch (ClonerConfigurationException ex)
 {
@@ -73,4 +75,5 @@ catch (Exception ex)
 finally
 {
     await Log.CloseAndFlushAsync();
+    await dataDirLock.DisposeAsync();
 }

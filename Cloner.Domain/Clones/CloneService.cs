@@ -119,27 +119,70 @@ public sealed class CloneService(
     }
 
     /// <summary>
-    /// Run once at start-up: finishes the undo of creates and the deletes that a stopped Cloner
-    /// left half done, then hands the remaining clones to the supervisor to reconcile.
+    /// Run once at start-up, before anything else touches clones: finishes the undo of creates
+    /// and the deletes that a stopped Cloner left half done, and hands the remaining clones to
+    /// the supervisor to reconcile. The supervisor goes first, so the processes of a clone that
+    /// is being taken away are stopped through their records (checked to be the same
+    /// processes) rather than left to the stray sweep; it starts none of them.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var snapshot = catalog.Read();
+        var unfinished = new List<(Clone Clone, string Why)>();
+        var kept = new List<(Clone, Blueprint?)>();
         foreach (var clone in await clones.ListAsync(cancellationToken))
         {
-            if (clone.Status is CloneStatus.Creating or CloneStatus.Deleting)
+            var history = await stepEvents.ListAsync(clone.Name, cancellationToken);
+            if (UnfinishedRun(clone, history) is { } why)
             {
-                using var _ = await locks.AcquireAsync(clone.Name, cancellationToken);
-                await remover.DeleteAsync(clone, snapshot.Find(clone.Blueprint));
+                unfinished.Add((clone, why));
+            }
+            else if (clone.Status == CloneStatus.Ready)
+            {
+                kept.Add((clone, snapshot.Find(clone.Blueprint)));
             }
         }
 
-        var left = await clones.ListAsync(cancellationToken);
-        await supervisor.ReconcileAsync(
-            left.Where(c => c.Status == CloneStatus.Ready)
-                .Select(c => (c, snapshot.Find(c.Blueprint)))
-                .ToList(),
-            cancellationToken);
+        await supervisor.ReconcileAsync(kept, cancellationToken);
+
+        foreach (var (stale, why) in unfinished)
+        {
+            using var _ = await locks.AcquireAsync(stale.Name, cancellationToken);
+            var clone = await clones.FindAsync(stale.Name, cancellationToken) ?? stale;
+            await remover.DeleteAsync(clone, snapshot.Find(clone.Blueprint), why);
+        }
+    }
+
+    /// <summary>
+    /// Why recovery must take the clone away, or null when it is whole (or Failed, which waits
+    /// for the operator). A create counts as finished once its start step has finished; a
+    /// clone that is Ready without that was cut short between the register and start steps.
+    /// </summary>
+    private static string? UnfinishedRun(Clone clone, IReadOnlyList<StepEvent> history)
+    {
+        var last = history.Count == 0 ? null : history[^1];
+        var after = last is null ? "" : $" (its last step event: {last.Step} {last.Kind})";
+        switch (clone.Status)
+        {
+            case CloneStatus.Creating:
+                return $"recovery after a restart: the create of {clone.Name} was cut short" +
+                    after + "; undoing what it made";
+            case CloneStatus.Deleting:
+                return $"recovery after a restart: the delete of {clone.Name} was cut short" +
+                    after + "; finishing it";
+            case CloneStatus.Ready:
+                var create = history.Where(e => e.Operation == Operations.Create).ToList();
+                var registered = create.Any(e =>
+                    e.Step == Steps.Register && e.Kind == StepEventKind.Succeeded);
+                var started = create.Any(e => e.Step == Steps.Start
+                    && e.Kind is StepEventKind.Succeeded or StepEventKind.Skipped);
+                return registered && !started
+                    ? $"recovery after a restart: the create of {clone.Name} was cut short " +
+                        "before its start step finished" + after + "; undoing what it made"
+                    : null;
+            default:
+                return null;
+        }
     }
 
     private CloneView View(Clone clone, Blueprint? blueprint)

@@ -44,7 +44,7 @@ public sealed class CloneCreator(
 
         try
         {
-            await run.RunAsync(Steps.Validate, () => Task.FromResult<string?>(null));
+            await RunAsync(run, Steps.Validate, () => Task.FromResult<string?>(null), undo, null);
             await RunAsync(run, Steps.Reserve, () => ReserveAsync(state, run), undo,
                 () => ReleaseAsync(state, run));
             await RunAsync(run, Steps.Database, () => CreateDatabaseAsync(state), undo,
@@ -116,6 +116,9 @@ public sealed class CloneCreator(
 
         if (undoFailures.Count == 0)
         {
+            // A component that was started and stopped again leaves a record and a log
+            // folder behind; a later clone of the same name must not inherit them.
+            await supervisor.ForgetAsync(state.Name, CancellationToken.None);
             run.StopSaving();
             await stepEvents.DeleteAsync(state.Name, CancellationToken.None);
             await clones.DeleteAsync(state.Name, CancellationToken.None);
@@ -203,6 +206,17 @@ public sealed class CloneCreator(
 
         var databaseName = CloneName.DatabaseName(state.Name);
         var user = CloneName.UserName(state.Name);
+        await RefuseExistingDatabaseAsync(databaseName, user);
+
+        // The record of intent comes before CREATE DATABASE: nothing of these names existed a
+        // moment ago, so if Cloner dies from here on, what recovery finds by them is this run's.
+        await SaveAsync(state, state.Clone! with
+        {
+            DatabaseName = databaseName,
+            DatabaseUser = user,
+            Made = state.Clone!.Made with { Database = true, DatabaseUser = true },
+        });
+
         state.DatabasePassword = RandomNumberGenerator.GetString(PasswordAlphabet, PasswordLength);
         var made = new List<DatabaseMade>();
         try
@@ -212,7 +226,8 @@ public sealed class CloneCreator(
         }
         catch
         {
-            // The undo of a failed step does not run, so drop here what this call made.
+            // The undo of a failed step does not run, so drop here what this call made, and
+            // let the record claim only that (nothing, once it is dropped).
             if (made.Count > 0)
             {
                 await database.DropAsync(databaseName, user,
@@ -220,21 +235,30 @@ public sealed class CloneCreator(
                     CancellationToken.None);
             }
 
+            await SaveAsync(state, state.Clone! with
+            {
+                DatabaseName = null,
+                DatabaseUser = null,
+                Made = state.Clone!.Made with { Database = false, DatabaseUser = false },
+            });
             throw;
         }
 
-        await SaveAsync(state, state.Clone! with
-        {
-            DatabaseName = databaseName,
-            DatabaseUser = user,
-            Made = state.Clone!.Made with
-            {
-                Database = made.Contains(DatabaseMade.Database),
-                DatabaseUser = made.Contains(DatabaseMade.User),
-            },
-        });
         state.DatabaseCreated = true;
         return null;
+    }
+
+    private async Task RefuseExistingDatabaseAsync(string databaseName, string user)
+    {
+        var (databaseExists, userExists) =
+            await database.ExistsAsync(databaseName, user, CancellationToken.None);
+        if (databaseExists || userExists)
+        {
+            var what = databaseExists ? $"database {databaseName}" : $"user {user}";
+            throw new ProvisioningException(
+                $"the MySQL {what} exists already and Cloner did not make it for this clone; " +
+                "drop it yourself if it is not needed, or pick another clone name");
+        }
     }
 
     private async Task DropDatabaseAsync(CreateState state)
@@ -272,6 +296,11 @@ public sealed class CloneCreator(
                 "move it away or pick another name");
         }
 
+        // Recorded before the copy: a folder of this name found after a crash is this run's.
+        await SaveAsync(state, state.Clone! with
+        {
+            Made = state.Clone!.Made with { Folder = true },
+        });
         try
         {
             await folders.CopyBlueprintAsync(state.Blueprint, state.Name, CancellationToken.None);
@@ -285,10 +314,13 @@ public sealed class CloneCreator(
                 await folders.RemoveAsync(state.Name, CancellationToken.None);
             }
 
+            await SaveAsync(state, state.Clone! with
+            {
+                Made = state.Clone!.Made with { Folder = false },
+            });
             throw;
         }
 
-        await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Folder = true } });
         return null;
     }
 
@@ -337,8 +369,24 @@ public sealed class CloneCreator(
         }
 
         var vhost = templates.Render("nginx template", template, Model(state));
-        await routes.InstallAsync(state.Name, vhost, run.ProgressOf(Steps.Route), CancellationToken.None);
+
+        // Recorded before the install: a vhost of this name found after a crash is this run's.
         await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Route = true } });
+        try
+        {
+            await routes.InstallAsync(state.Name, vhost, run.ProgressOf(Steps.Route),
+                CancellationToken.None);
+        }
+        catch
+        {
+            // A failed install has put back what was there, which was nothing of this clone's.
+            await SaveAsync(state, state.Clone! with
+            {
+                Made = state.Clone!.Made with { Route = false },
+            });
+            throw;
+        }
+
         state.RouteInstalled = true;
         return null;
     }

@@ -25,12 +25,21 @@ public sealed class CloneRemover(
     /// <summary>Stops the process at the named step, for the fault-injection tests of recovery.</summary>
     public Action<string>? AfterStep { get; set; }
 
-    public async Task<DeleteOutcome> DeleteAsync(Clone clone, Blueprint? blueprint)
+    /// <summary>
+    /// Deletes the clone. <paramref name="why"/>, when given, is reported first, as progress of
+    /// the stop step: recovery says there which run it finishes and why.
+    /// </summary>
+    public async Task<DeleteOutcome> DeleteAsync(Clone clone, Blueprint? blueprint,
+        string? why = null)
     {
         var history = await stepEvents.ListAsync(clone.Name, CancellationToken.None);
         var run = new StepRun(clone.Name, Operations.Delete,
             history.Count == 0 ? 1 : history.Max(e => e.Sequence) + 1, stepEvents, feed, time);
         await run.SaveFromNowAsync();
+        if (why is not null)
+        {
+            await run.ReportAsync(Steps.Stop, StepEventKind.Progress, why);
+        }
 
         clone = await SaveAsync(clone with { Status = CloneStatus.Deleting, StatusReason = null });
         var failures = new List<(string Step, string Reason)>();
@@ -55,6 +64,7 @@ public sealed class CloneRemover(
         {
             var skip = await RemoveRouteAsync(clone, run);
             routeRemoved = skip is null;
+            clone = await SaveAsync(clone with { Made = clone.Made with { Route = false } });
             return skip;
         });
         await Step(Steps.Reload, async () =>
@@ -75,6 +85,11 @@ public sealed class CloneRemover(
         });
         await Step(Steps.Files, async () =>
         {
+            if (!clone.Made.Folder)
+            {
+                return $"clone '{clone.Name}' has no folder of its own";
+            }
+
             if (!folders.Exists(clone.Name))
             {
                 return $"the folder {folders.PathOf(clone.Name)} does not exist";
@@ -92,11 +107,12 @@ public sealed class CloneRemover(
 
         if (failures.Count > 0)
         {
-            var reason = string.Join("; ", failures.Select(f => $"{f.Step}: {f.Reason}"));
+            var detail = string.Join("; ", failures.Select(f => $"{f.Step}: {f.Reason}"));
+            var reason = failures.Count == 1 ? failures[0].Reason : detail;
             await SaveAsync(clone with
             {
                 Status = CloneStatus.Failed,
-                StatusReason = $"delete did not finish ({reason}); fix the cause and delete again",
+                StatusReason = $"delete did not finish ({detail}); fix the cause and delete again",
             });
             return new DeleteOutcome(clone.Name, run.Events, failures[0].Step, reason);
         }
@@ -129,9 +145,16 @@ public sealed class CloneRemover(
 
     private async Task<string?> RemoveRouteAsync(Clone clone, StepRun run)
     {
+        if (!clone.Made.Route)
+        {
+            return $"clone '{clone.Name}' has no vhost of its own";
+        }
+
         if (routes.NotConfiguredReason is { } reason)
         {
-            return reason;
+            throw new ProvisioningException(
+                $"clone '{clone.Name}' has a vhost, but {reason}; " +
+                "configure Cloner:Nginx:VhostsDir and delete again");
         }
 
         if (!routes.Exists(clone.Name))

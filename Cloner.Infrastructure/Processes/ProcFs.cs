@@ -18,23 +18,32 @@ public static class ProcFs
 
     private const int NoSuchProcess = 3; // ESRCH
 
+    private const int Interrupted = 4; // EINTR
+
+    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC on Linux
+
+    /// <summary>Room for one stat line: 52 numbers and a comm of 64 bytes at most.</summary>
+    private const int StatBytes = 2048;
+
     /// <summary>Clock ticks per second of the utime, stime and starttime fields.</summary>
     public static long ClockTicksPerSecond { get; } = ReadClockTicks();
 
+    /// <summary>
+    /// Reads <c>/proc/&lt;pid&gt;/stat</c> into a buffer on the stack, with one open, read and
+    /// close and no stream: the resource monitor reads every process of the server each round.
+    /// </summary>
     public static ProcStat? Stat(int pid)
     {
-        try
+        var path = "/proc/" + Num(pid) + "/stat";
+        Span<byte> buffer = stackalloc byte[StatBytes];
+        var length = ReadInto(path, buffer);
+        if (length == buffer.Length)
         {
-            return ProcStat.Parse(File.ReadAllText(Path.Combine("/proc", Num(pid), "stat")));
+            // Longer than any stat line seen; read it the slow way rather than cut it.
+            return ReadBytes(pid, "stat") is { } bytes ? ProcStat.Parse(bytes) : null;
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+
+        return length > 0 ? ProcStat.Parse(buffer[..length]) : null;
     }
 
     /// <summary>
@@ -117,6 +126,43 @@ public static class ProcFs
                 $"kill(-{processGroup}, {signal}) failed with errno {error}");
     }
 
+    /// <summary>
+    /// The bytes read into the buffer, or -1 when the file could not be read. Straight
+    /// open, read and close: a FileStream or SafeFileHandle adds an fstat, a flock and its
+    /// unlock and a second read, seven system calls instead of three for every process in
+    /// every round of the monitor. A /proc file hands over all it has in the first read.
+    /// </summary>
+    private static int ReadInto(string path, Span<byte> buffer)
+    {
+        int fd;
+        do
+        {
+            fd = open(path, ReadOnlyCloseOnExec);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            nint read;
+            do
+            {
+                read = ProcFs.read(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+            }
+            while (read < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+            return (int)read;
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
     private static byte[]? ReadBytes(int pid, string file)
     {
         try
@@ -157,4 +203,13 @@ public static class ProcFs
 
     [DllImport("libc", SetLastError = true)]
     private static extern long sysconf(int name);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint read(int fd, ref byte buffer, nint count);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 }

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Buffers.Text;
+using System.Text;
 
 namespace Cloner.Infrastructure.Processes;
 
@@ -20,55 +21,107 @@ public sealed record ProcStat(
     long StartTicks,
     long ResidentPages)
 {
+    /// <summary>The last field read: rss.</summary>
+    private const int LastField = 24;
+
     public long CpuTicks => UserTicks + SystemTicks;
 
     public bool IsZombie => State is 'Z' or 'X' or 'x';
 
     /// <summary>Parses one stat line; null when it is not one.</summary>
-    public static ProcStat? Parse(string line)
+    public static ProcStat? Parse(string line) => Parse(Encoding.UTF8.GetBytes(line));
+
+    /// <summary>
+    /// Parses one stat line as read from the file, without cutting it into strings: the
+    /// monitor reads every process on the server each round. Null when it is not one.
+    /// </summary>
+    public static ProcStat? Parse(ReadOnlySpan<byte> line)
     {
-        var open = line.IndexOf('(', StringComparison.Ordinal);
-        var close = line.LastIndexOf(')');
-        if (open <= 0 || close < open)
+        var open = line.IndexOf((byte)'(');
+        var close = line.LastIndexOf((byte)')');
+        if (open <= 0 || close < open || !TryInt(line[..open].Trim(Separators), out var pid))
         {
             return null;
         }
 
-        // After the comm: field 3 (state) is rest[0], so field n is rest[n - 3].
-        var rest = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (rest.Length < 22 || rest[0].Length != 1
-            || !int.TryParse(line.AsSpan(0, open).Trim(), CultureInfo.InvariantCulture,
-                out var pid))
+        var fields = new Fields();
+        var rest = line[(close + 1)..];
+        for (var field = 3; field <= LastField; field++)
         {
-            return null;
+            rest = rest.TrimStart(Separators);
+            if (rest.IsEmpty)
+            {
+                return null;
+            }
+
+            var end = rest.IndexOfAny(Separators);
+            var token = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[end..];
+            if (!fields.Take(field, token))
+            {
+                return null;
+            }
         }
 
-        try
-        {
-            return new ProcStat(
-                pid,
-                line[(open + 1)..close],
-                rest[0][0],
-                Int(rest[4 - 3]),
-                Int(rest[5 - 3]),
-                Int(rest[6 - 3]),
-                Long(rest[14 - 3]),
-                Long(rest[15 - 3]),
-                Int(rest[20 - 3]),
-                Long(rest[22 - 3]),
-                Long(rest[24 - 3]));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        catch (OverflowException)
-        {
-            return null;
-        }
+        return new ProcStat(
+            pid,
+            Encoding.UTF8.GetString(line[(open + 1)..close]),
+            fields.State,
+            fields.ParentPid,
+            fields.ProcessGroup,
+            fields.Session,
+            fields.UserTicks,
+            fields.SystemTicks,
+            fields.Threads,
+            fields.StartTicks,
+            fields.ResidentPages);
     }
 
-    private static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
+    private static ReadOnlySpan<byte> Separators => " \n"u8;
 
-    private static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
+    private static bool TryInt(ReadOnlySpan<byte> text, out int value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length;
+
+    private static bool TryLong(ReadOnlySpan<byte> text, out long value) =>
+        Utf8Parser.TryParse(text, out value, out var used) && used == text.Length;
+
+    /// <summary>The fields after the comm, numbered as in proc(5).</summary>
+    private ref struct Fields
+    {
+        public char State;
+        public int ParentPid;
+        public int ProcessGroup;
+        public int Session;
+        public long UserTicks;
+        public long SystemTicks;
+        public int Threads;
+        public long StartTicks;
+        public long ResidentPages;
+
+        /// <summary>Keeps the field when Cloner reads it; false when it is malformed.</summary>
+        public bool Take(int field, ReadOnlySpan<byte> token) => field switch
+        {
+            3 => TakeState(token),
+            4 => TryInt(token, out ParentPid),
+            5 => TryInt(token, out ProcessGroup),
+            6 => TryInt(token, out Session),
+            14 => TryLong(token, out UserTicks),
+            15 => TryLong(token, out SystemTicks),
+            20 => TryInt(token, out Threads),
+            22 => TryLong(token, out StartTicks),
+            24 => TryLong(token, out ResidentPages),
+            _ => true,
+        };
+
+        private bool TakeState(ReadOnlySpan<byte> token)
+        {
+            if (token.Length != 1)
+            {
+                return false;
+            }
+
+            State = (char)token[0];
+            return true;
+        }
+    }
 }

@@ -62,7 +62,7 @@ public sealed partial class ProcessSupervisor
             entry.LastClone = clone;
             if (record.Pid is { } pid
                 && IsSameProcess(pid, record.ProcessStartTicks, record.CommandLine,
-                    allowZombie: false))
+                    allowZombie: false, (record.CloneName, record.Component)))
             {
                 await AdoptAsync(entry, record, pid);
                 return;

@@ -328,12 +328,13 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         process.StandardInput.Close();
         var launchedAs = string.Join(' ', [setsid, .. start.ArgumentList]);
         var started = _time.GetUtcNow();
-        var (stat, commandLine) = await AfterExecAsync(process.Id, launchedAs);
-        if (stat is not null && (stat.ProcessGroup != process.Id || stat.Session != process.Id))
+        var pid = process.Id;
+        var (stat, commandLine) = await AfterExecAsync(pid, launchedAs);
+        if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
         {
             process.Kill(entireProcessTree: true);
             process.Dispose();
-            return $"the process {process.Id} did not lead its own process group after setsid; "
+            return $"the process {pid} did not lead its own process group after setsid; "
                 + "check that util-linux setsid is the one on PATH";
         }
 
@@ -378,17 +379,23 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     private async Task<(
         ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
     {
+        // Until the fork has exec'd setsid the child shows Cloner's own command line, and while
+        // an exec is under way it shows an empty one. Only once it shows neither those nor
+        // setsid's has setsid() run, so the process group is read after the command line.
+        var own = ProcFs.CommandLine(Environment.ProcessId);
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
         while (true)
         {
-            var stat = ProcFs.Stat(pid);
             var commandLine = ProcFs.CommandLine(pid);
-            if (stat is null || stat.IsZombie || commandLine is null)
+            var settled = !string.IsNullOrEmpty(commandLine)
+                && commandLine != launchedAs && commandLine != own;
+            var stat = ProcFs.Stat(pid);
+            if (stat is null || stat.IsZombie)
             {
                 return (null, null);
             }
 
-            if (commandLine != launchedAs || _time.GetUtcNow() > deadline)
+            if (settled || _time.GetUtcNow() > deadline)
             {
                 return (stat, commandLine);
             }
@@ -523,7 +530,15 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             if (entry.Run == run && !run.StopRequested && !run.Exit.Task.IsCompleted
                 && entry.Record.State == ComponentState.Starting)
             {
-                await SaveAsync(entry, entry.Record with { State = ComponentState.Running });
+                // A command that is a wrapper script (a pyenv shim, say) execs the real program
+                // after setsid did; record the command line it settled on, which is what a
+                // later Cloner compares against before it re-adopts the process.
+                run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
+                await SaveAsync(entry, entry.Record with
+                {
+                    State = ComponentState.Running,
+                    CommandLine = run.CommandLine,
+                });
             }
         }
         finally
@@ -761,8 +776,17 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
-    private static bool IsSameProcess(
-        int pid, long? startTicks, string? commandLine, bool allowZombie)
+    /// <summary>
+    /// Whether <paramref name="pid"/> is still the process that was recorded: the same start
+    /// time, and the same command line or, for one that exec'd another program since it was
+    /// recorded, this Cloner's markers for <paramref name="owner"/> in its environment.
+    /// </summary>
+    private bool IsSameProcess(
+        int pid,
+        long? startTicks,
+        string? commandLine,
+        bool allowZombie,
+        (string Clone, string Component)? owner = null)
     {
         var stat = ProcFs.Stat(pid);
         if (stat is null || startTicks is null || stat.StartTicks != startTicks
@@ -771,7 +795,15 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             return false;
         }
 
-        return commandLine is null || ProcFs.CommandLine(pid) == commandLine;
+        if (commandLine is null || ProcFs.CommandLine(pid) == commandLine)
+        {
+            return true;
+        }
+
+        return owner is { } o
+            && ProcFs.EnvironmentValue(pid, "CLONER_CLONE") == o.Clone
+            && ProcFs.EnvironmentValue(pid, "CLONER_COMPONENT") == o.Component
+            && ProcFs.EnvironmentValue(pid, DataDirVariable) == _options.DataDir;
     }
 
     private async Task<ComponentRecord> SaveAsync(

@@ -64,7 +64,7 @@ internal sealed class ComponentRun
 
     public long? StartTicks { get; init; }
 
-    public string? CommandLine { get; init; }
+    public string? CommandLine { get; set; }
 
     public required DateTimeOffset StartedAt { get; init; }
 

@@ -127,6 +127,13 @@ public sealed partial class MySqlDatabaseProvisioner(
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (MySqlException ex) when (IsConnectionLost(connection, ex))
+            {
+                throw new ProvisioningException(
+                    $"the connection to MySQL was lost while the schema statement at line " +
+                    $"{statement.Line} ran ({Hide(ex.Message, password)}); check that the " +
+                    "server runs, then create the clone again", ex);
+            }
             catch (MySqlException ex)
             {
                 throw new ProvisioningException(
@@ -309,6 +316,17 @@ public sealed partial class MySqlDatabaseProvisioner(
 
     private static string HostLiteral(string host) =>
         "'" + host.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+
+    /// <summary>
+    /// Whether a statement failed because the server went away, not because of its SQL: the
+    /// connection is no longer open, or the error is one MySqlConnector raises for a broken
+    /// session rather than one the server sent.
+    /// </summary>
+    private static bool IsConnectionLost(MySqlConnection connection, MySqlException ex) =>
+        connection.State != System.Data.ConnectionState.Open
+        || ex.ErrorCode is MySqlErrorCode.UnableToConnectToHost
+            or MySqlErrorCode.QueryInterrupted
+        || ex.InnerException is IOException or System.Net.Sockets.SocketException;
 
     private static string Hide(string message, string? password) =>
         string.IsNullOrEmpty(password) ? message : message.Replace(password, "***");

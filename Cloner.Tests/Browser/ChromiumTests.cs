@@ -3,7 +3,9 @@ using Microsoft.Playwright;
 
 namespace Cloner.Tests.Browser;
 
-/// <summary>The Playwright driver bundled in the NuGet package drives the system Chromium.</summary>
+/// <summary>
+/// The Playwright driver bundled in the NuGet package drives the system Chromium.
+/// </summary>
 public sealed class ChromiumTests
 {
     [SkippableFact]

@@ -65,6 +65,7 @@ public sealed class CloneServiceTests
         Assert.Contains(outcome.Steps, e => e.Step == Steps.Reserve && e.Kind == StepEventKind.Undone);
         AssertNothingLeft(cloner);
         Assert.Null(await cloner.Store.FindAsync("bot1", default));
+        Assert.False(cloner.World.Knows("bot1"));
     }
 
     [Fact]

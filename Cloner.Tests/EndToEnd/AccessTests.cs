@@ -30,7 +30,8 @@ public sealed class AccessTests(ITestOutputHelper output)
                 using var request = new HttpRequestMessage(method, path);
                 if (method == HttpMethod.Post)
                 {
-                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8,
+                        "application/json");
                 }
 
                 using var answer = await api.Http.SendAsync(request);
@@ -50,7 +51,8 @@ public sealed class AccessTests(ITestOutputHelper output)
             using var health = await api.Http.GetAsync("healthz");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             using var css = await api.Http.GetAsync("_content/MudBlazor/MudBlazor.min.css");
-            Assert.True(css.StatusCode == HttpStatusCode.OK, $"MudBlazor's css answered {css.StatusCode}");
+            Assert.True(css.StatusCode == HttpStatusCode.OK,
+                $"MudBlazor's css answered {css.StatusCode}");
         });
     }
 
@@ -63,14 +65,17 @@ public sealed class AccessTests(ITestOutputHelper output)
             using var api = host.CreateClient();
             for (var attempt = 1; attempt <= 5; attempt++)
             {
-                using var wrong = await api.PostSessionAsync(ClonerHost.AdminUserName, "wrong-password-" + attempt);
+                using var wrong = await api.PostSessionAsync(ClonerHost.AdminUserName,
+                    "wrong-password-" + attempt);
                 Assert.True(wrong.StatusCode == HttpStatusCode.Unauthorized,
                     $"wrong password {attempt} answered {(int)wrong.StatusCode}, not 401");
             }
 
-            using var sixth = await api.PostSessionAsync(ClonerHost.AdminUserName, "wrong-password-6");
+            using var sixth = await api.PostSessionAsync(ClonerHost.AdminUserName,
+                "wrong-password-6");
             Assert.Equal((HttpStatusCode)429, sixth.StatusCode);
-            using var right = await api.PostSessionAsync(ClonerHost.AdminUserName, host.AdminPassword);
+            using var right = await api.PostSessionAsync(ClonerHost.AdminUserName,
+                host.AdminPassword);
             Assert.Equal((HttpStatusCode)429, right.StatusCode);
             using var clones = await api.Http.GetAsync("api/clones");
             Assert.Equal(HttpStatusCode.Unauthorized, clones.StatusCode);
@@ -84,14 +89,17 @@ public sealed class AccessTests(ITestOutputHelper output)
         await host.RunAsync(output, async () =>
         {
             using var api = host.CreateClient();
-            using var answer = await api.PostSessionAsync(ClonerHost.AdminUserName, host.AdminPassword);
+            using var answer = await api.PostSessionAsync(ClonerHost.AdminUserName,
+                host.AdminPassword);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             var cookies = answer.Headers.GetValues("Set-Cookie")
                 .Where(c => !c.Contains("Antiforgery", StringComparison.OrdinalIgnoreCase))
                 .ToList();
             Assert.NotEmpty(cookies);
-            Assert.All(cookies, c => Assert.Contains("httponly", c, StringComparison.OrdinalIgnoreCase));
-            Assert.All(cookies, c => Assert.Contains("samesite=lax", c, StringComparison.OrdinalIgnoreCase));
+            Assert.All(cookies, c => Assert.Contains("httponly", c,
+                StringComparison.OrdinalIgnoreCase));
+            Assert.All(cookies, c => Assert.Contains("samesite=lax", c,
+                StringComparison.OrdinalIgnoreCase));
             using var clones = await api.Http.GetAsync("api/clones");
             Assert.Equal(HttpStatusCode.OK, clones.StatusCode);
         });

@@ -18,6 +18,7 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
         "bot 1",
         "Bot1",
         "bot'1",
+        "bot\"1",
         "bot`1",
         new string('b', 40),
     };
@@ -81,7 +82,8 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
                 using var answer = await api.CreateAsync(ClonerApi.SampleRequest("taken1"));
                 var body = await answer.Content.ReadAsStringAsync();
 
-                Assert.True(answer.StatusCode == HttpStatusCode.Conflict, $"{answer.StatusCode}: {body}");
+                Assert.True(answer.StatusCode == HttpStatusCode.Conflict,
+                    $"{answer.StatusCode}: {body}");
                 Assert.Contains("taken1", body, StringComparison.Ordinal);
                 Assert.Equal(before, await Footprint.TakeAsync(host, api, servers));
                 var again = await api.GetCloneAsync("taken1");
@@ -109,7 +111,8 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
             using var answer = await api.CreateAsync(request);
             var body = await answer.Content.ReadAsStringAsync();
 
-            Assert.True(answer.StatusCode == status, $"expected {status}, got {answer.StatusCode}: {body}");
+            Assert.True(answer.StatusCode == status,
+                $"expected {status}, got {answer.StatusCode}: {body}");
             var problem = ClonerApi.Parse(body);
             Assert.True(NamesField(problem, field), $"the answer does not name '{field}': {body}");
             Assert.DoesNotContain(GoodToken, body, StringComparison.Ordinal);
@@ -121,6 +124,7 @@ public sealed class BadInputTests(SharedCloner shared, ITestOutputHelper output)
     private static bool NamesField(JsonElement problem, string field) =>
         problem.TryGetProperty("errors", out var errors)
         && errors.ValueKind == JsonValueKind.Object
-        && errors.EnumerateObject().Any(e => e.Name.Contains(field, StringComparison.OrdinalIgnoreCase)
+        && errors.EnumerateObject().Any(e =>
+            e.Name.Contains(field, StringComparison.OrdinalIgnoreCase)
             && e.Value.GetRawText().Length > 4);
 }

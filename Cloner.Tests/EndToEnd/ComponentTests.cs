@@ -36,7 +36,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
                     var running = await api.WaitForStateAsync(name, component, "Running");
                     var pid = running.GetProperty("pid").GetInt32();
                     Assert.True(ProcFs.IsAlive(pid), $"{component} pid {pid} is not alive");
-                    Assert.Equal(component, ProcFs.Environ(pid).GetValueOrDefault("CLONER_COMPONENT"));
+                    Assert.Equal(component,
+                        ProcFs.Environ(pid).GetValueOrDefault("CLONER_COMPONENT"));
                     pids.Add(pid);
                 }
 
@@ -95,11 +96,15 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
                 using var created = await api.CreateAsync(StubbornRequest(name));
                 await ClonerApi.ExpectAsync(created, HttpStatusCode.Created, "create stub3");
 
+                var before = await Footprint.TakeAsync(host, api, servers);
+
                 using var answer = await api.ComponentAsync(name, "nosuchpart", "start");
                 var body = await answer.Content.ReadAsStringAsync();
+
                 Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
                 Assert.Contains("nosuchpart", body, StringComparison.Ordinal);
                 Assert.Empty(ProcFs.PidsOfClone(name));
+                Assert.Equal(before, await Footprint.TakeAsync(host, api, servers));
             }
             finally
             {
@@ -133,7 +138,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
             var zombies = ProcFs.AllPids()
                 .Where(pid => ProcFs.ParentPid(pid) == host.Pid && ProcFs.State(pid) == 'Z')
                 .ToList();
-            Assert.True(zombies.Count == 0, "zombie children of Cloner: " + ProcFs.Describe(zombies));
+            Assert.True(zombies.Count == 0,
+                "zombie children of Cloner: " + ProcFs.Describe(zombies));
         }
         finally
         {
@@ -151,7 +157,8 @@ public sealed class ComponentTests(SharedCloner shared, ITestOutputHelper output
             pids = ProcFs.PidsOfClone(clone);
         }
 
-        Assert.True(pids.Count >= count, $"expected {count} processes of {clone}, saw {ProcFs.Describe(pids)}");
+        Assert.True(pids.Count >= count,
+            $"expected {count} processes of {clone}, saw {ProcFs.Describe(pids)}");
         return pids;
     }
 

@@ -4,7 +4,9 @@ using Xunit.Abstractions;
 
 namespace Cloner.Tests.EndToEnd;
 
-/// <summary>A step that fails undoes the steps before it: 422, the step named, nothing left.</summary>
+/// <summary>
+/// A step that fails undoes the steps before it: 422, the step named, nothing left.
+/// </summary>
 [Collection(ClonerServersCollection.Name)]
 public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper output)
 {
@@ -16,7 +18,8 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
         var closedPort = ClonerHost.FreePort();
         await using var host = await ClonerHost.StartAsync(servers, env =>
             env["ConnectionStrings__MySqlAdmin"] =
-                $"Server=127.0.0.1;Port={closedPort};User ID=root;Password={password};Connection Timeout=3");
+                $"Server=127.0.0.1;Port={closedPort};User ID=root;Password={password};" +
+                "Connection Timeout=3");
         await host.RunAsync(output, async () =>
         {
             using var api = await host.CreateClient().SignInAsync();
@@ -29,7 +32,8 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
             Assert.DoesNotContain(password, body, StringComparison.Ordinal);
             Assert.Equal(before, await Footprint.TakeAsync(host, api, null));
             Assert.False(File.Exists(Path.Combine(servers.NginxVhosts, "unreach1.conf")));
-            Assert.DoesNotContain(password, string.Join('\n', host.OutputSince(0)), StringComparison.Ordinal);
+            Assert.DoesNotContain(password, string.Join('\n', host.OutputSince(0)),
+                StringComparison.Ordinal);
         });
     }
 
@@ -74,7 +78,8 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
                 await api.CreateSampleAsync("keep1");
                 await api.WaitForStateAsync("keep1", "bot", "Running");
                 using var http = new HttpClient();
-                var (status, _) = await HttpProbe.RetryGetAsync(http, servers.NginxUrl("/keep1/health"));
+                var (status, _) = await HttpProbe.RetryGetAsync(http,
+                    servers.NginxUrl("/keep1/health"));
                 Assert.Equal(HttpStatusCode.OK, status);
                 var nginxPid = servers.NginxMasterPid();
                 var before = await Footprint.TakeAsync(host, api, servers);
@@ -110,7 +115,8 @@ public sealed class FailureUndoTests(SharedCloner shared, ITestOutputHelper outp
         Assert.True(answer.StatusCode == HttpStatusCode.UnprocessableEntity,
             $"expected 422 at {step}, got {(int)answer.StatusCode}: {body}");
         var problem = ClonerApi.Parse(body);
-        Assert.True(problem.TryGetProperty("failedStep", out var failed), $"no failedStep: {body}");
+        Assert.True(problem.TryGetProperty("failedStep", out var failed),
+            $"no failedStep: {body}");
         Assert.Equal(step, failed.GetString());
         Assert.True(problem.TryGetProperty("reason", out var reason)
             && reason.GetString() is { Length: > 0 }, $"no reason: {body}");

@@ -21,16 +21,21 @@ public sealed class PortTests(SharedCloner shared, ITestOutputHelper output)
             string[] names = ["race1", "race2"];
             try
             {
-                var creates = names.Select(n => api.CreateAsync(ClonerApi.SampleRequest(n))).ToList();
+                var creates = names
+                    .Select(n => api.CreateAsync(ClonerApi.SampleRequest(n)))
+                    .ToList();
                 var answers = await Task.WhenAll(creates);
                 var clones = new List<System.Text.Json.JsonElement>();
                 foreach (var answer in answers)
                 {
-                    clones.Add(await ClonerApi.ExpectAsync(answer, HttpStatusCode.Created, "a racing create"));
+                    clones.Add(await ClonerApi.ExpectAsync(answer, HttpStatusCode.Created,
+                        "a racing create"));
                     answer.Dispose();
                 }
 
-                var ports = clones.SelectMany(c => s_slots.Select(s => ClonerApi.Port(c, s))).ToList();
+                var ports = clones
+                    .SelectMany(c => s_slots.Select(s => ClonerApi.Port(c, s)))
+                    .ToList();
                 Assert.Equal(ports.Count, ports.Distinct().Count());
             }
             finally
@@ -63,7 +68,8 @@ public sealed class PortTests(SharedCloner shared, ITestOutputHelper output)
                 foreach (var slot in s_slots)
                 {
                     var ports = clones.Select(c => ClonerApi.Port(c, slot)).ToList();
-                    Assert.True(ports.Distinct().Count() == 20, $"{slot} ports repeat: {string.Join(", ", ports)}");
+                    Assert.True(ports.Distinct().Count() == 20,
+                        $"{slot} ports repeat: {string.Join(", ", ports)}");
                 }
 
                 var claims = await Footprint.PortClaimsAsync(host);

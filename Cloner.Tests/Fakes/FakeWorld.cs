@@ -216,6 +216,9 @@ public sealed class FakeWorld :
         feed.Publish(new ComponentChanged(record));
     }
 
+    /// <summary>Whether the fake supervisor still holds any record of the clone.</summary>
+    public bool Knows(string clone) => _components.Keys.Any(k => k.Item1 == clone);
+
     public IEnumerable<ComponentRecord> Running =>
         _components.Values.Where(c => c.State == ComponentState.Running);
 

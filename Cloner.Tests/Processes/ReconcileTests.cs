@@ -39,6 +39,32 @@ public sealed class ReconcileTests : IAsyncLifetime
         Assert.Empty(SupervisorHarness.GroupMembers(started.Pid!.Value));
     }
 
+    [Theory]
+    [InlineData("sleep 0.2; exec sleep 1000")]
+    [InlineData("sleep 1.5; exec sleep 1000")]
+    public async Task Reconcile_WrapperThatExecd_ReadoptedNotStartedTwice(string script)
+    {
+        // Like a pyenv shim: the command is a script that execs the real program, before the
+        // component is Running (the first case) or after (the second).
+        var spec = SupervisorHarness.Shell("bot", script, RestartPolicy.OnFailure, startSeconds: 1);
+        var started = await _first.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => ProcFs.CommandLine(started.Pid!.Value) == "sleep 1000",
+            TimeSpan.FromSeconds(5)));
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await _first.Supervisor.DisposeAsync();
+        await using var second = new SupervisorHarness(_first.Root, _first.Store);
+
+        await second.ReconcileAsync(spec);
+
+        var adopted = second.Supervisor.Current("bot1", "bot");
+        Assert.Equal(started.Pid, adopted.Pid);
+        Assert.Equal(ComponentState.Running, adopted.State);
+        Assert.Single(SupervisorHarness.GroupMembers(started.Pid!.Value));
+        await second.StopAsync(spec);
+        Assert.Empty(SupervisorHarness.GroupMembers(started.Pid!.Value));
+    }
+
     [Fact]
     public async Task Reconcile_AdoptedProcessKilled_SeenExitedByPolling()
     {

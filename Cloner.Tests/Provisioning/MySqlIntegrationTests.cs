@@ -113,6 +113,30 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task RunSchema_ConnectionKilledHalfWay_SaysTheConnectionWasLost()
+    {
+        // Seen with MySQL killed during a create: the step said "fix the blueprint's schema",
+        // sending the operator to a schema that was fine.
+        TestServerEnvironment.SkipUnlessMySql();
+        var provisioner = Provisioner();
+        var name = Name("k");
+        await provisioner.CreateAsync(name, name, Password, _ => { }, CancellationToken.None);
+        const string schema = """
+            CREATE TABLE users (id INT PRIMARY KEY);
+            SELECT SLEEP(20);
+            CREATE TABLE never (id INT);
+            """;
+
+        var run = provisioner.RunSchemaAsync(name, name, Password, schema, CancellationToken.None);
+        await KillConnectionsOfAsync(name);
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => run);
+
+        Assert.Contains("connection to MySQL", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("fix the blueprint's schema", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task RunSchema_StatementFailingHalfWay_ThrowsNamingItsLine()
     {
         TestServerEnvironment.SkipUnlessMySql();
@@ -181,6 +205,28 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
         MySqlAdminConnectionString = TestServerEnvironment.MySqlAdmin,
         MySqlClientHost = TestServerEnvironment.MySqlClientHost,
     }, NullLogger<MySqlDatabaseProvisioner>.Instance);
+
+    /// <summary>Waits until the user runs a query, then kills that user's connections.</summary>
+    private static async Task KillConnectionsOfAsync(string user)
+    {
+        await using var admin = await OpenAdminAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            await using var find = new MySqlCommand(
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = @user " +
+                "AND INFO LIKE 'SELECT SLEEP%'", admin);
+            find.Parameters.AddWithValue("@user", user);
+            if (await find.ExecuteScalarAsync() is { } id)
+            {
+                await Execute(admin, $"KILL CONNECTION {Convert.ToInt64(id)}");
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"user {user} never ran the SLEEP statement");
+    }
 
     private static async Task<MySqlConnection> OpenAdminAsync()
     {

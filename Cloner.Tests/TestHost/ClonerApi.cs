@@ -4,7 +4,9 @@ using System.Text.Json;
 
 namespace Cloner.Tests.TestHost;
 
-/// <summary>A client of Cloner's HTTP API that keeps the auth cookie like a browser would.</summary>
+/// <summary>
+/// A client of Cloner's HTTP API that keeps the auth cookie like a browser would.
+/// </summary>
 public sealed class ClonerApi : IDisposable
 {
     private static readonly TimeSpan s_componentTimeout = TimeSpan.FromSeconds(40);
@@ -17,8 +19,16 @@ public sealed class ClonerApi : IDisposable
         _userName = userName;
         _password = password;
         Cookies = new CookieContainer();
-        var handler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
-        Http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(120) };
+        var handler = new HttpClientHandler
+        {
+            CookieContainer = Cookies,
+            AllowAutoRedirect = false,
+        };
+        Http = new HttpClient(handler)
+        {
+            BaseAddress = baseUri,
+            Timeout = TimeSpan.FromSeconds(120),
+        };
     }
 
     public HttpClient Http { get; }
@@ -39,8 +49,12 @@ public sealed class ClonerApi : IDisposable
     public Task<HttpResponseMessage> CreateAsync(object request) =>
         Http.PostAsJsonAsync("api/clones", request);
 
-    /// <summary>Creates a clone of the sample blueprint and expects 201; answers the clone.</summary>
-    public async Task<JsonElement> CreateSampleAsync(string? name, string token = "e2e-token-0123456789")
+    /// <summary>
+    /// Creates a clone of the sample blueprint and expects 201; answers the clone.
+    /// </summary>
+    public async Task<JsonElement> CreateSampleAsync(
+        string? name,
+        string token = "e2e-token-0123456789")
     {
         using var answer = await CreateAsync(SampleRequest(name, token));
         return await ExpectAsync(answer, HttpStatusCode.Created, $"POST api/clones ({name})");
@@ -70,7 +84,10 @@ public sealed class ClonerApi : IDisposable
         return answer.StatusCode;
     }
 
-    public Task<HttpResponseMessage> ComponentAsync(string clone, string component, string action) =>
+    public Task<HttpResponseMessage> ComponentAsync(
+        string clone,
+        string component,
+        string action) =>
         Http.PostAsync($"api/clones/{clone}/components/{component}/{action}", null);
 
     public async Task<JsonElement> ComponentOkAsync(string clone, string component, string action)
@@ -79,7 +96,8 @@ public sealed class ClonerApi : IDisposable
         return await ExpectAsync(answer, HttpStatusCode.OK, $"{action} {clone}/{component}");
     }
 
-    public Task<HttpResponseMessage> DeleteAsync(string name) => Http.DeleteAsync($"api/clones/{name}");
+    public Task<HttpResponseMessage> DeleteAsync(string name) =>
+        Http.DeleteAsync($"api/clones/{name}");
 
     public async Task DeleteOkAsync(string name)
     {
@@ -87,14 +105,18 @@ public sealed class ClonerApi : IDisposable
         await ExpectAsync(answer, HttpStatusCode.NoContent, $"DELETE api/clones/{name}");
     }
 
-    /// <summary>Deletes the clone when it exists, for clean-up after a test that may have failed.</summary>
+    /// <summary>
+    /// Deletes the clone when it exists, for clean-up after a test that may have failed.
+    /// </summary>
     public async Task DeleteIfPresentAsync(string name)
     {
         using var answer = await DeleteAsync(name);
         _ = answer.StatusCode;
     }
 
-    /// <summary>Waits until the component's state is <paramref name="state"/>; answers the component.</summary>
+    /// <summary>
+    /// Waits until the component's state is <paramref name="state"/>; answers the component.
+    /// </summary>
     public async Task<JsonElement> WaitForStateAsync(string clone, string component, string state)
     {
         var deadline = DateTime.UtcNow + s_componentTimeout;
@@ -112,8 +134,11 @@ public sealed class ClonerApi : IDisposable
             await Task.Delay(250);
         }
 
+        var logs = await Http.GetStringAsync(
+            $"api/clones/{clone}/components/{component}/logs?tail=30");
         throw new TimeoutException(
-            $"{clone}/{component} did not reach {state} within {s_componentTimeout}; last state {last}");
+            $"{clone}/{component} did not reach {state} within {s_componentTimeout}; " +
+            $"last state {last}; its log ends:\n{logs}");
     }
 
     public static JsonElement Component(JsonElement clone, string component) =>

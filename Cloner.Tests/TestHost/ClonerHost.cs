@@ -48,7 +48,9 @@ public sealed class ClonerHost : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>How many output lines there are so far; pass it to <see cref="OutputSince"/>.</summary>
+    /// <summary>
+    /// How many output lines there are so far; pass it to <see cref="OutputSince"/>.
+    /// </summary>
     public int OutputMark
     {
         get
@@ -63,20 +65,23 @@ public sealed class ClonerHost : IAsyncDisposable
     /// <summary>
     /// Starts a Cloner. <paramref name="servers"/> null starts one without MySQL and nginx;
     /// <paramref name="configure"/> may change or remove (null value) any environment
-    /// variable before the start.
+    /// variable before the start. <paramref name="testBlueprints"/> false leaves only the
+    /// sample blueprints, so the create dialog shows no blueprint picker.
     /// </summary>
     public static async Task<ClonerHost> StartAsync(
         LiveServers? servers,
-        Action<IDictionary<string, string?>>? configure = null)
+        Action<IDictionary<string, string?>>? configure = null,
+        bool testBlueprints = true)
     {
         if (!File.Exists(RepoLayout.WebDll))
         {
             throw new InvalidOperationException(
-                $"{RepoLayout.WebDll} is missing; build the solution first (dotnet build Cloner.sln)");
+                $"{RepoLayout.WebDll} is missing; build the solution first " +
+                "(dotnet build Cloner.sln)");
         }
 
         var root = Directory.CreateTempSubdirectory("cloner-e2e-").FullName;
-        CopyBlueprints(Path.Combine(root, "blueprints"));
+        CopyBlueprints(Path.Combine(root, "blueprints"), testBlueprints);
         var port = FreePort();
         var password = "Adm1n!" + Guid.NewGuid().ToString("N")[..12];
         var environment = Environment(root, password, servers);
@@ -242,7 +247,8 @@ public sealed class ClonerHost : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"Cloner exited with code {_process.ExitCode}");
+                throw new InvalidOperationException(
+                    $"Cloner exited with code {_process.ExitCode}");
             }
 
             try
@@ -279,9 +285,12 @@ public sealed class ClonerHost : IAsyncDisposable
         }
     }
 
-    private static void CopyBlueprints(string target)
+    private static void CopyBlueprints(string target, bool testBlueprints)
     {
-        foreach (var source in new[] { RepoLayout.SampleBlueprints, RepoLayout.TestBlueprints })
+        var sources = testBlueprints
+            ? new[] { RepoLayout.SampleBlueprints, RepoLayout.TestBlueprints }
+            : [RepoLayout.SampleBlueprints];
+        foreach (var source in sources)
         {
             if (!Directory.Exists(source))
             {

@@ -19,10 +19,14 @@ public sealed record Footprint(
     string Users,
     string Claims)
 {
-    public static async Task<Footprint> TakeAsync(ClonerHost host, ClonerApi api, LiveServers? servers)
+    public static async Task<Footprint> TakeAsync(
+        ClonerHost host,
+        ClonerApi api,
+        LiveServers? servers)
     {
         using var answer = await api.Http.GetAsync("api/clones");
-        var list = await ClonerApi.ExpectAsync(answer, System.Net.HttpStatusCode.OK, "GET api/clones");
+        var list = await ClonerApi.ExpectAsync(answer, System.Net.HttpStatusCode.OK,
+            "GET api/clones");
         var clones = list.EnumerateArray().Select(c => c.GetProperty("name").GetString()!);
 
         var folders = Directory.Exists(host.ClonesRoot)
@@ -36,10 +40,13 @@ public sealed record Footprint(
         var claims = (await PortClaimsAsync(host))
             .Select(c => $"{c.CloneName}:{c.Slot}:{c.Port}");
 
-        return new Footprint(Join(clones), Join(folders!), Join(vhosts!), databases, users, Join(claims));
+        return new Footprint(Join(clones), Join(folders!), Join(vhosts!), databases, users,
+            Join(claims));
     }
 
-    /// <summary>The port claims in the host's store, read through Cloner's own store code.</summary>
+    /// <summary>
+    /// The port claims in the host's store, read through Cloner's own store code.
+    /// </summary>
     public static async Task<IReadOnlyList<PortClaim>> PortClaimsAsync(ClonerHost host)
     {
         var configuration = new ConfigurationBuilder()
@@ -55,15 +62,19 @@ public sealed record Footprint(
         services.AddSingleton(TimeProvider.System);
         services.AddClonerStore(options);
         await using var provider = services.BuildServiceProvider();
-        return await provider.GetRequiredService<IPortClaimStore>().ListAsync(CancellationToken.None);
+        var claims = provider.GetRequiredService<IPortClaimStore>();
+        return await claims.ListAsync(CancellationToken.None);
     }
 
     private static async Task<(string Databases, string Users)> MySqlAsync(LiveServers servers)
     {
         var probe = new MySqlProbe(servers);
-        return (Join(await probe.NamesAsync("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")),
-            Join(await probe.NamesAsync("SELECT CONCAT(User, '@', Host) FROM mysql.user")));
+        var databases = await probe.NamesAsync(
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA");
+        var users = await probe.NamesAsync("SELECT CONCAT(User, '@', Host) FROM mysql.user");
+        return (Join(databases), Join(users));
     }
 
-    private static string Join(IEnumerable<string> names) => string.Join(", ", names.Order(StringComparer.Ordinal));
+    private static string Join(IEnumerable<string> names) =>
+        string.Join(", ", names.Order(StringComparer.Ordinal));
 }

@@ -6,7 +6,9 @@ namespace Cloner.Tests.TestHost;
 /// <summary>Plain HTTP looks at what clones serve, directly or through nginx.</summary>
 public static class HttpProbe
 {
-    /// <summary>True when any string value in the JSON (at any depth) equals <paramref name="value"/>.</summary>
+    /// <summary>
+    /// True when any string value in the JSON (at any depth) equals <paramref name="value"/>.
+    /// </summary>
     public static bool NamesValue(JsonElement element, string value) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString() == value,
@@ -15,8 +17,12 @@ public static class HttpProbe
         _ => false,
     };
 
-    /// <summary>GETs until 200 or 10 s pass: a bot may take a moment to bind after Running.</summary>
-    public static async Task<(HttpStatusCode Status, string Text)> RetryGetAsync(HttpClient http, string url)
+    /// <summary>
+    /// GETs until 200 or 10 s pass: a bot may take a moment to bind after Running.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, string Text)> RetryGetAsync(
+        HttpClient http,
+        string url)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)

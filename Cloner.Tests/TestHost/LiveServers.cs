@@ -40,9 +40,11 @@ public sealed record LiveServers(
         return new LiveServers(
             Get("CLONER_TEST_MYSQL_ADMIN")!,
             Get("CLONER_TEST_MYSQL_HOST")!,
-            int.Parse(Get("CLONER_TEST_MYSQL_PORT")!, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Get("CLONER_TEST_MYSQL_PORT")!,
+                System.Globalization.CultureInfo.InvariantCulture),
             Get("CLONER_TEST_MYSQL_CLIENT_HOST")!,
-            int.Parse(Get("CLONER_TEST_NGINX_PORT")!, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Get("CLONER_TEST_NGINX_PORT")!,
+                System.Globalization.CultureInfo.InvariantCulture),
             Get("CLONER_TEST_NGINX_VHOSTS")!,
             Get("CLONER_TEST_NGINX_TEST_COMMAND")!,
             Get("CLONER_TEST_NGINX_RELOAD_COMMAND")!,
@@ -53,7 +55,8 @@ public sealed record LiveServers(
     public static string RequireChromium()
     {
         var path = Get("CLONER_TEST_CHROMIUM");
-        Skip.If(string.IsNullOrEmpty(path), "CLONER_TEST_CHROMIUM is not set; run scripts/test.sh");
+        Skip.If(string.IsNullOrEmpty(path),
+            "CLONER_TEST_CHROMIUM is not set; run scripts/test.sh");
         Skip.IfNot(File.Exists(path), $"CLONER_TEST_CHROMIUM names {path}, which does not exist");
         return path!;
     }
@@ -62,7 +65,8 @@ public sealed record LiveServers(
 
     /// <summary>The pid of the private nginx master, read from its pid file.</summary>
     public int NginxMasterPid() =>
-        int.Parse(File.ReadAllText(NginxPidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        int.Parse(File.ReadAllText(NginxPidFile).Trim(),
+            System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Get(string name) => Environment.GetEnvironmentVariable(name);
 }

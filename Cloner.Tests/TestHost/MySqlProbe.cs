@@ -8,7 +8,8 @@ public sealed class MySqlProbe(LiveServers servers)
     public async Task<bool> DatabaseExistsAsync(string database)
     {
         var count = await ScalarAsync(
-            "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @name", database);
+            "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @name",
+            database);
         return count > 0;
     }
 
@@ -16,10 +17,14 @@ public sealed class MySqlProbe(LiveServers servers)
         ScalarAsync("SELECT COUNT(*) FROM mysql.user WHERE User = @name", user);
 
     public Task<long> TableCountAsync(string database) =>
-        ScalarAsync("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @name", database);
+        ScalarAsync("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @name",
+            database);
 
-    /// <summary>A connection as the clone's user, over TCP like the clone's app makes it.</summary>
-    public async Task<MySqlConnection> ConnectAsAsync(string user, string password, string? database)
+    /// <summary>
+    /// A connection as the clone's user, over TCP like the clone's app makes it.
+    /// </summary>
+    public async Task<MySqlConnection> ConnectAsAsync(string user, string password,
+        string? database)
     {
         var builder = new MySqlConnectionStringBuilder
         {
@@ -66,7 +71,8 @@ public sealed class MySqlProbe(LiveServers servers)
         await using var connection = await AdminAsync();
         await using var command = new MySqlCommand(sql, connection);
         command.Parameters.AddWithValue("@name", name);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(),
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<MySqlConnection> AdminAsync()

@@ -6,7 +6,9 @@ namespace Cloner.Tests.TestHost;
 /// <summary>What /proc says about processes: their environment, state and parent.</summary>
 public static class ProcFs
 {
-    /// <summary>Live (not zombie) processes whose environment says CLONER_CLONE=<paramref name="clone"/>.</summary>
+    /// <summary>
+    /// Live (not zombie) processes whose environment says CLONER_CLONE=<paramref name="clone"/>.
+    /// </summary>
     public static IReadOnlyList<int> PidsOfClone(string clone) =>
         AllPids()
             .Where(pid => Environ(pid).TryGetValue("CLONER_CLONE", out var name) && name == clone)
@@ -34,7 +36,8 @@ public static class ProcFs
         }
 
         var result = new Dictionary<string, string>();
-        foreach (var entry in Encoding.UTF8.GetString(bytes).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var entry in Encoding.UTF8.GetString(bytes).Split('\0',
+            StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0)
@@ -49,7 +52,9 @@ public static class ProcFs
     /// <summary>True while the process exists and is not a zombie.</summary>
     public static bool IsAlive(int pid) => State(pid) is { } state && state != 'Z' && state != 'X';
 
-    /// <summary>The one-letter state from /proc/pid/stat, or null when the process is gone.</summary>
+    /// <summary>
+    /// The one-letter state from /proc/pid/stat, or null when the process is gone.
+    /// </summary>
     public static char? State(int pid)
     {
         var stat = Stat(pid);
@@ -62,7 +67,9 @@ public static class ProcFs
     public static int? ProcessGroup(int pid) =>
         Stat(pid) is { } stat ? int.Parse(stat[2], CultureInfo.InvariantCulture) : null;
 
-    /// <summary>The fields of /proc/pid/stat after the command name (state, ppid, pgrp, ...).</summary>
+    /// <summary>
+    /// The fields of /proc/pid/stat after the command name (state, ppid, pgrp, ...).
+    /// </summary>
     private static string[]? Stat(int pid)
     {
         try
@@ -77,8 +84,11 @@ public static class ProcFs
         }
     }
 
-    /// <summary>Waits until no live process of the clone is left; answers those still alive.</summary>
-    public static async Task<IReadOnlyList<int>> WaitNoneOfCloneAsync(string clone, TimeSpan timeout)
+    /// <summary>
+    /// Waits until no live process of the clone is left; answers those still alive.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> WaitNoneOfCloneAsync(string clone,
+        TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         var alive = PidsOfClone(clone);

@@ -1,6 +1,8 @@
 namespace Cloner.Tests.TestHost;
 
-/// <summary>Where the repository and the built Cloner.Web are, found from the test assembly's path.</summary>
+/// <summary>
+/// Where the repository and the built Cloner.Web are, found from the test assembly's path.
+/// </summary>
 public static class RepoLayout
 {
     public static string Root { get; } = FindRoot();
@@ -18,7 +20,9 @@ public static class RepoLayout
 
     public static string TestBlueprints => Path.Combine(Root, "Cloner.Tests", "TestBlueprints");
 
-    /// <summary>Where screenshots and other artifacts go: CLONER_TEST_RESULTS or TestResults/.</summary>
+    /// <summary>
+    /// Where screenshots and other artifacts go: CLONER_TEST_RESULTS or TestResults/.
+    /// </summary>
     public static string ResultsDir =>
         Environment.GetEnvironmentVariable("CLONER_TEST_RESULTS") is { Length: > 0 } dir
             ? dir
@@ -26,7 +30,8 @@ public static class RepoLayout
 
     private static string FindRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var start = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var dir = start; dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Cloner.sln")))
             {

@@ -30,6 +30,10 @@ public static class ApiProblems
             "Request not possible", request.Message),
         EnvFileException env => Problem(StatusCodes.Status400BadRequest,
             "Value not allowed", env.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(
+            StatusCodes.Status413PayloadTooLarge,
+            "Request body too large",
+            "The request body is too large; a create request is a small JSON object."),
         BadHttpRequestException bad => Problem(bad.StatusCode,
             "Bad request", "The request could not be read; check its path, query and body."),
         _ => Problem(StatusCodes.Status500InternalServerError, "Internal error", InternalDetail),
@@ -52,7 +56,7 @@ public static class ApiProblems
         StatusCodes.Status422UnprocessableEntity,
         "Create failed",
         $"Creating clone '{outcome.Name}' failed at step {outcome.FailedStep}: " +
-        $"{outcome.FailureReason} What it had made was undone; fix the cause and create it again.",
+        $"{Sentence(outcome.FailureReason)} {AfterUndo(outcome.Steps)}",
         outcome.FailedStep,
         outcome.FailureReason,
         outcome.Steps);
@@ -61,13 +65,29 @@ public static class ApiProblems
         StatusCodes.Status500InternalServerError,
         "Delete failed",
         $"Deleting clone '{outcome.Name}' failed at step {outcome.FailedStep}: " +
-        $"{outcome.FailureReason} Fix the cause and delete it again.",
+        $"{Sentence(outcome.FailureReason)} Fix the cause and delete it again.",
         outcome.FailedStep,
         outcome.FailureReason,
         outcome.Steps);
 
     public static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };
+
+    /// <summary>What is left after the undo: nothing, or what the undo could not remove.</summary>
+    private static string AfterUndo(IReadOnlyList<StepEvent> steps)
+    {
+        var undoFailures = steps
+            .Where(s => s.Kind == StepEventKind.UndoFailed)
+            .Select(s => s.Message)
+            .ToList();
+        return undoFailures.Count == 0
+            ? "What it had made was undone; fix the cause and create it again."
+            : $"Its undo failed too ({string.Join("; ", undoFailures)}), so the clone is left " +
+              "Failed; fix the cause, then delete the clone to remove what is left.";
+    }
+
+    private static string Sentence(string? text) =>
+        string.IsNullOrEmpty(text) || text.EndsWith('.') ? text ?? "" : text + ".";
 
     private static ProblemDetails StepFailure(
         int status,

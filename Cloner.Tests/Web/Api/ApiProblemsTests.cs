@@ -91,4 +91,43 @@ public sealed class ApiProblemsTests
         Assert.Equal("route", problem.Extensions["failedStep"]);
         Assert.Equal("nginx -t failed", problem.Extensions["reason"]);
     }
+
+    [Fact]
+    public void CreateFailed_UndoFailedToo_DetailSaysWhatIsLeftNotThatAllWasUndone()
+    {
+        // MySQL killed during the schema step: the undo of the database step failed as well,
+        // the clone stayed Failed, and the answer still said everything was undone.
+        var failed = new StepEvent("bot7", 8, Operations.Create, Steps.Schema,
+            StepEventKind.Failed, "schema failed", 5, DateTimeOffset.UnixEpoch);
+        var undoFailed = new StepEvent("bot7", 9, Operations.Create, Steps.Database,
+            StepEventKind.UndoFailed, "undo of database failed", null, DateTimeOffset.UnixEpoch);
+        var outcome = new CreateOutcome("bot7", null, [failed, undoFailed], Steps.Schema,
+            "the connection to MySQL was lost");
+
+        var problem = ApiProblems.CreateFailed(outcome);
+
+        Assert.DoesNotContain("was undone", problem.Detail);
+        Assert.Contains("undo of database failed", problem.Detail);
+        Assert.Contains("delete the clone", problem.Detail);
+    }
+
+    [Fact]
+    public void CreateFailed_ReasonWithoutFullStop_SentencesKeptApart()
+    {
+        var outcome = new CreateOutcome("bot7", null, [], Steps.Database,
+            "cannot reach MySQL; check that the server runs");
+
+        var problem = ApiProblems.CreateFailed(outcome);
+
+        Assert.Contains("check that the server runs. ", problem.Detail);
+    }
+
+    [Fact]
+    public void ForException_BodyTooLarge_413SaysTheBodyIsTooLarge()
+    {
+        var problem = ApiProblems.ForException(new BadHttpRequestException("too big", 413));
+
+        Assert.Equal(413, problem.Status);
+        Assert.Contains("too large", problem.Detail);
+    }
 }

@@ -57,7 +57,8 @@ public sealed class StepRowTests
         Assert.Equal("disk full", rows[2].Message);
     }
 
-    private static StepEvent Event(string step, StepEventKind kind, string message, long? ms = null) =>
-        new("bot1", Interlocked.Increment(ref s_sequence), Operations.Create, step, kind, message, ms,
-            DateTimeOffset.UtcNow);
+    private static StepEvent Event(
+        string step, StepEventKind kind, string message, long? ms = null) =>
+        new("bot1", Interlocked.Increment(ref s_sequence), Operations.Create, step, kind,
+            message, ms, DateTimeOffset.UtcNow);
 }

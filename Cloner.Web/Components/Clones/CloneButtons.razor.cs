@@ -45,7 +45,8 @@ public sealed partial class CloneButtons
         var name = Clone.Record.Name;
         var confirmed = await Dialogs.ShowMessageBoxAsync(
             $"Stop all of {name}",
-            $"Stop every component of {name}? Its users lose the service until it is started again.",
+            $"Stop every component of {name}? " +
+                "Its users lose the service until it is started again.",
             yesText: "Stop all",
             cancelText: "Cancel");
         if (confirmed != true)

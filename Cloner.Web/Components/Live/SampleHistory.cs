@@ -12,7 +12,7 @@ public sealed class SampleHistory(Func<string, string, IReadOnlyList<ResourceSam
     /// <summary>Ten minutes at one sample a second, as the monitor keeps.</summary>
     public const int Capacity = 600;
 
-    /// <summary>How old the last sample may be and still count as the component's current one.</summary>
+    /// <summary>How old the last sample may be and still count as current.</summary>
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<(string, string), List<ResourceSample>> _samples = [];

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Cloner.Web.Components.Logs;
 
-/// <summary>The look of a run of log text: a foreground colour of the 16 ANSI ones, and bold.</summary>
+/// <summary>The look of a run of log text: one of the 16 ANSI colours, and bold.</summary>
 public readonly record struct AnsiStyle(int? Foreground, bool Bold)
 {
     public static AnsiStyle Plain { get; } = new(null, false);
@@ -19,7 +19,7 @@ public readonly record struct AnsiStyle(int? Foreground, bool Bold)
     };
 }
 
-/// <summary>A run of log text in one style. The text is raw: the page encodes it when it renders.</summary>
+/// <summary>A run of log text in one style; the text is raw, encoded when rendered.</summary>
 public readonly record struct AnsiSpan(string Text, AnsiStyle Style);
 
 /// <summary>

@@ -35,7 +35,7 @@ public sealed class CloneLog
     /// <summary>Lines that arrived during the pause and no longer fit the pending buffer.</summary>
     public long PendingLost { get; private set; }
 
-    /// <summary>The kept lines of one component, or of all when <paramref name="component"/> is null.</summary>
+    /// <summary>The kept lines of one component, or of all when it is null.</summary>
     public IReadOnlyList<ShownLine> Lines(string? component) =>
         component is null
             ? _merged

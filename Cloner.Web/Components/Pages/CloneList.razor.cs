@@ -116,7 +116,7 @@ public sealed partial class CloneList : IAsyncDisposable
 
     protected override void OnAfterRender(bool firstRender) => _now = Time.GetUtcNow();
 
-    /// <summary>The live sample when one came lately, else the one the list was read with.</summary>
+    /// <summary>The live sample when one came lately, else the one read with the list.</summary>
     private ResourceSample? SampleOf(string clone, ComponentView component) =>
         History.Latest(clone, component.Name, Time.GetUtcNow()) ?? component.Sample;
 

@@ -87,8 +87,27 @@ class Settings:
 def log(settings, message):
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     with _log_lock:
-        sys.stdout.write(f"{stamp} {settings.clone}/{settings.component} {message}\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(f"{stamp} {settings.clone}/{settings.component} {message}\n")
+            sys.stdout.flush()
+        except OSError:
+            _drop_output()
+
+
+def _drop_output():
+    """Sends stdout and stderr to /dev/null once the reader of their pipe is gone.
+
+    Cloner reads a component's output through pipes that end with the Cloner process. A bot
+    that died of the broken pipe could not be re-adopted by the next Cloner, so it keeps
+    serving and its lines are lost until it is restarted.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+    os.close(devnull)
 
 
 def fail(message):
