@@ -35,6 +35,7 @@ public class DashboardContext : BunitContext, IAsyncLifetime
             Supervisor, Monitor, creator, remover, new CloneLocks());
 
         Services.AddSingleton(Feed);
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(Clones);
     }
 
