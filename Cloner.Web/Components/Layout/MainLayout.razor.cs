@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace Cloner.Web.Components.Layout;
@@ -16,9 +17,26 @@ public sealed partial class MainLayout
         },
     };
 
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
     private MudThemeProvider? _themeProvider;
     private bool _isDarkMode;
     private bool _drawerOpen = true;
+
+    /// <summary>
+    /// Snackbars sit at the bottom: at the top right they covered the Delete and New clone
+    /// buttons and the dialogs' close X on a phone. They stay few and short.
+    /// </summary>
+    public static void PlaceSnackbars(SnackbarConfiguration configuration)
+    {
+        configuration.PositionClass = Defaults.Classes.Position.BottomCenter;
+        configuration.MaxDisplayedSnackbars = 3;
+        configuration.VisibleStateDuration = 4000;
+        configuration.ShowCloseIcon = true;
+    }
+
+    protected override void OnInitialized() => PlaceSnackbars(Snackbar.Configuration);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
