@@ -45,6 +45,7 @@ var app = builder.Build();
 
 app.UseClonerPathBase(options.PathBase);
 app.UseExceptionHandler();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
