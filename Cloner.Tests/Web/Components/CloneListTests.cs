@@ -1,4 +1,5 @@
 using Bunit;
+using Cloner.Domain.Clones;
 using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
 using Cloner.Tests.Web.Components.Fakes;
@@ -212,5 +213,47 @@ public sealed class CloneListTests : DashboardContext
 
         Assert.Equal(0, Feed.SubscriberCount);
         Assert.Equal(readsAtDispose, Store.ListReads);
+    }
+
+    [Fact]
+    public async Task CloneList_ComponentStoppedAfterSamples_ShowsNoUsageOrSparkline()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Running, Pid = 9 });
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => page.Find("[data-testid=clone-row-bot1]"));
+        var now = DateTimeOffset.UtcNow;
+        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(5, 10 << 20, 1, 1, now.AddSeconds(-1))));
+        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(33.3, 20 << 20, 1, 1, now)));
+        page.WaitForAssertion(() =>
+            Assert.Contains("33.3 %", page.Find(".clone-table [data-testid=clone-row-bot1]").TextContent));
+
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Stopped, Pid = null });
+
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find(".clone-table [data-testid=clone-row-bot1]").TextContent;
+            Assert.DoesNotContain("33.3 %", row);
+            Assert.DoesNotContain("20.0 MiB", row);
+            var spark = page.Find(".clone-table [data-testid=spark-bot1-bot-cpu]");
+            Assert.Equal("0", spark.GetAttribute("data-points"));
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_CloneDeleting_DisablesItsCommands()
+    {
+        await AddCloneAsync("bot1", 1, 8100, CloneStatus.Deleting);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Running, Pid = 9 });
+
+        var page = Render<CloneList>();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.True(page.Find(".clone-table [data-testid=stop-bot1-bot]").HasAttribute("disabled"));
+            Assert.True(page.Find(".clone-table [data-testid=start-bot1-vk]").HasAttribute("disabled"));
+            Assert.True(page.Find(".clone-cards [data-testid=stop-all-bot1]").HasAttribute("disabled"));
+            Assert.True(page.Find(".clone-cards [data-testid=start-all-bot1]").HasAttribute("disabled"));
+        });
     }
 }

@@ -233,4 +233,60 @@ public sealed class ClonePageTests : DashboardContext
         await opening;
         Assert.Empty(await Store.ListAsync(CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData(CloneStatus.Deleting)]
+    [InlineData(CloneStatus.Creating)]
+    public async Task ClonePage_CloneNotReady_DisablesCommandsAndDelete(CloneStatus status)
+    {
+        await AddCloneAsync("bot1", 1, 8100, status);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 77,
+            StartedAt = DateTimeOffset.UtcNow,
+        });
+
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.True(page.Find("[data-testid=delete-clone]").HasAttribute("disabled"));
+            Assert.True(page.Find("[data-testid=stop-bot1-bot]").HasAttribute("disabled"));
+            Assert.True(page.Find("[data-testid=restart-bot1-bot]").HasAttribute("disabled"));
+            Assert.True(page.Find("[data-testid=start-bot1-vk]").HasAttribute("disabled"));
+        });
+    }
+
+    [Fact]
+    public async Task ClonePage_CloneFailed_AllowsDeleteButNotCommands()
+    {
+        await AddCloneAsync("bot1", 1, 8100, CloneStatus.Failed);
+
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.False(page.Find("[data-testid=delete-clone]").HasAttribute("disabled"));
+            Assert.True(page.Find("[data-testid=start-bot1-vk]").HasAttribute("disabled"));
+        });
+    }
+
+    [Fact]
+    public async Task ClonePage_ReadyCloneComponentStopped_AllowsStartAndShowsNoUsage()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Monitor.Set("bot1", "vk", new ResourceSample(42.5, 64 << 20, 1, 1, DateTimeOffset.UtcNow));
+
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.False(page.Find("[data-testid=start-bot1-vk]").HasAttribute("disabled"));
+            var vk = page.Find("[data-testid=component-bot1-vk]").TextContent;
+            Assert.Contains("CPU -", vk);
+            Assert.DoesNotContain("42.5", vk);
+            Assert.DoesNotContain("64.0 MiB", vk);
+        });
+    }
 }

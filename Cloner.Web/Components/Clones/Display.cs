@@ -9,6 +9,21 @@ namespace Cloner.Web.Components.Clones;
 /// <summary>How clone and component values read on the dashboard.</summary>
 public static class Display
 {
+    /// <summary>
+    /// Whether the component has a process whose CPU and memory mean something now; a stopped
+    /// or failed component's last sample is stale and is not shown.
+    /// </summary>
+    public static bool HasProcess(ComponentRecord record) =>
+        record.State is ComponentState.Running or ComponentState.Starting
+            or ComponentState.Stopping;
+
+    /// <summary>Start and stop make sense only on a Ready clone, not while it is made or removed.</summary>
+    public static bool TakesCommands(Clone clone) => clone.Status == CloneStatus.Ready;
+
+    /// <summary>A Ready clone may be deleted, and so may a Failed one, to clean up after it.</summary>
+    public static bool CanDelete(Clone clone) =>
+        clone.Status is CloneStatus.Ready or CloneStatus.Failed;
+
     public static string Cpu(ResourceSample? sample) =>
         sample is null ? "-" : sample.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %";
 

@@ -117,8 +117,18 @@ public sealed partial class CloneList : IAsyncDisposable
     protected override void OnAfterRender(bool firstRender) => _now = Time.GetUtcNow();
 
     /// <summary>The live sample when one came lately, else the one read with the list.</summary>
+    /// <summary>The latest CPU and memory of a component with a process, else none.</summary>
     private ResourceSample? SampleOf(string clone, ComponentView component) =>
-        History.Latest(clone, component.Name, Time.GetUtcNow()) ?? component.Sample;
+        Display.HasProcess(component.Record)
+            ? History.Latest(clone, component.Name, Time.GetUtcNow()) ?? component.Sample
+            : null;
+
+    /// <summary>The recent samples of a component with a process; none when nothing runs.</summary>
+    private IEnumerable<ResourceSample> HistoryOf(string clone, ComponentView component) =>
+        Display.HasProcess(component.Record) ? History.Of(clone, component.Name) : [];
+
+    private bool CommandsOff(Clone clone) =>
+        _busy.Contains(clone.Name) || !Display.TakesCommands(clone);
 
     private bool NameMatches(CloneView clone) =>
         string.IsNullOrWhiteSpace(_filter)

@@ -123,6 +123,10 @@ public sealed partial class ClonePage : IAsyncDisposable
         }
     }
 
+    /// <summary>The last sample of a component with a process; a stopped one's is stale.</summary>
+    private static ResourceSample? SampleOf(ComponentView component) =>
+        Display.HasProcess(component.Record) ? component.Sample : null;
+
     private async Task OpenDeleteDialogAsync()
     {
         var parameters = new DialogParameters<DeleteCloneDialog>

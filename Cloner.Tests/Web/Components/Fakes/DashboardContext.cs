@@ -92,14 +92,19 @@ public class DashboardContext : BunitContext, IAsyncLifetime
         Render<ProviderHost>(p => p.AddChildContent(content));
 
     /// <summary>Puts a Ready clone of the test blueprint in the store, as a finished create would.</summary>
-    public async Task<Clone> AddReadyCloneAsync(string name, int number, int httpPort)
+    public async Task<Clone> AddReadyCloneAsync(string name, int number, int httpPort) =>
+        await AddCloneAsync(name, number, httpPort, CloneStatus.Ready);
+
+    /// <summary>Puts a clone of the test blueprint with the status in the store.</summary>
+    public async Task<Clone> AddCloneAsync(
+        string name, int number, int httpPort, CloneStatus status)
     {
         var clone = new Clone
         {
             Name = name,
             Blueprint = Blueprint.Name,
             Number = number,
-            Status = CloneStatus.Ready,
+            Status = status,
             Inputs = new Dictionary<string, string> { ["session_id"] = "s-" + name },
             Ports = new Dictionary<string, int> { ["http"] = httpPort, ["vk"] = httpPort + 1000 },
             Folder = Folders.PathOf(name),
