@@ -256,4 +256,30 @@ public sealed class CloneListTests : DashboardContext
             Assert.True(page.Find(".clone-cards [data-testid=start-all-bot1]").HasAttribute("disabled"));
         });
     }
+
+    [Fact]
+    public async Task CloneList_ComponentFatal_ShowsReasonInTableAndCard()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "vk") with
+        {
+            State = ComponentState.Fatal,
+            ExitCode = 2,
+            Restarts = 5,
+            Message = "gave up after 5 restarts",
+        });
+
+        var page = Render<CloneList>();
+
+        page.WaitForAssertion(() =>
+        {
+            foreach (var view in new[] { ".clone-table", ".clone-cards" })
+            {
+                var problem = page.Find($"{view} [data-testid=component-bot1-vk-problem]");
+                Assert.Equal("exit code 2: gave up after 5 restarts", problem.TextContent.Trim());
+            }
+
+            Assert.Empty(page.FindAll("[data-testid=component-bot1-bot-problem]"));
+        });
+    }
 }

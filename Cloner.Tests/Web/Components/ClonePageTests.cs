@@ -289,4 +289,26 @@ public sealed class ClonePageTests : DashboardContext
             Assert.DoesNotContain("64.0 MiB", vk);
         });
     }
+
+    [Fact]
+    public async Task ClonePage_ComponentInBackoffWithExitCode_ShowsReasonUnderIt()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "vk") with
+        {
+            State = ComponentState.Backoff,
+            ExitCode = 2,
+            Restarts = 3,
+            Message = "port 9101 is in use",
+        });
+
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+
+        page.WaitForAssertion(() =>
+        {
+            var problem = page.Find("[data-testid=component-bot1-vk-problem]");
+            Assert.Equal("exit code 2: port 9101 is in use", problem.TextContent.Trim());
+            Assert.Empty(page.FindAll("[data-testid=component-bot1-bot-problem]"));
+        });
+    }
 }

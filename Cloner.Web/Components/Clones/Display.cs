@@ -62,6 +62,29 @@ public static class Display
             : $"{(int)up.TotalSeconds}s";
     }
 
+    /// <summary>
+    /// Why a component keeps failing (Backoff, Fatal, a failed exit, or restarts with a
+    /// message): its exit code and message, shown under it so nobody has to open its log.
+    /// Null when it is fine.
+    /// </summary>
+    public static string? Problem(ComponentRecord record)
+    {
+        var failing = record.State is ComponentState.Backoff or ComponentState.Fatal
+            || (record.State == ComponentState.Exited && record.ExitCode is not (null or 0))
+            || (record.Restarts > 0 && record.Message is not null);
+        if (!failing)
+        {
+            return null;
+        }
+
+        var exit = record.ExitCode is { } code
+            ? "exit code " + code.ToString(CultureInfo.InvariantCulture)
+            : null;
+        var parts = new[] { exit, record.Message }.Where(p => !string.IsNullOrWhiteSpace(p));
+        var text = string.Join(": ", parts);
+        return text.Length == 0 ? $"{record.State}, no reason was given" : text;
+    }
+
     public static string Pid(ComponentRecord record) =>
         record.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-";
 
