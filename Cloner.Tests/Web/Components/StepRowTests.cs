@@ -57,6 +57,43 @@ public sealed class StepRowTests
         Assert.Equal("disk full", rows[2].Message);
     }
 
+    [Fact]
+    public void From_GenericStartedAndSucceededTexts_ShowsNoMessage()
+    {
+        var row = Assert.Single(StepRow.From(
+        [
+            Event("validate", StepEventKind.Started, "validate started"),
+            Event("validate", StepEventKind.Succeeded, "validate succeeded in 0 ms", 0),
+        ]));
+
+        Assert.Equal(StepEventKind.Succeeded, row.Outcome);
+        Assert.Null(row.Message);
+        Assert.Equal(0, row.DurationMs);
+    }
+
+    [Fact]
+    public void From_GenericSucceededAfterProgress_KeepsTheProgressText()
+    {
+        var row = Assert.Single(StepRow.From(
+        [
+            Event("files", StepEventKind.Started, "files started"),
+            Event("files", StepEventKind.Progress, "copied 20 of 20 files"),
+            Event("files", StepEventKind.Succeeded, "files succeeded in 12 ms", 12),
+        ]));
+
+        Assert.Equal("copied 20 of 20 files", row.Message);
+    }
+
+    [Fact]
+    public void From_StillStartedWithGenericText_ShowsNoMessage()
+    {
+        var row = Assert.Single(StepRow.From(
+            [Event("schema", StepEventKind.Started, "schema started")]));
+
+        Assert.Equal("running", row.State);
+        Assert.Null(row.Message);
+    }
+
     private static StepEvent Event(
         string step, StepEventKind kind, string message, long? ms = null) =>
         new("bot1", Interlocked.Increment(ref s_sequence), Operations.Create, step, kind,

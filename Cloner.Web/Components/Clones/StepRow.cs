@@ -51,8 +51,31 @@ public sealed record StepRow(
         StepEventKind.Progress when row is not null =>
             row with { Outcome = StepEventKind.Progress, Message = e.Message },
         StepEventKind.Started =>
-            new StepRow(e.Operation, e.Step, e.Kind, e.Message, null, null),
-        _ => new StepRow(e.Operation, e.Step, e.Kind, e.Message,
+            new StepRow(e.Operation, e.Step, e.Kind, Said(e), null, null),
+        _ => new StepRow(e.Operation, e.Step, e.Kind, Said(e) ?? KeptProgress(row, e),
             e.DurationMs, row?.Undo),
     };
+
+    /// <summary>
+    /// The event's text unless it is the generic "X started" or "X succeeded in N ms", which
+    /// the row's kind and duration already say.
+    /// </summary>
+    private static string? Said(StepEvent e)
+    {
+        var generic = e.Kind switch
+        {
+            StepEventKind.Started => e.Message == $"{e.Step} started",
+            StepEventKind.Succeeded =>
+                e.Message.StartsWith($"{e.Step} succeeded in ", StringComparison.Ordinal)
+                && e.Message.EndsWith(" ms", StringComparison.Ordinal),
+            _ => false,
+        };
+        return generic ? null : e.Message;
+    }
+
+    /// <summary>A step that succeeded without words of its own keeps its last progress text.</summary>
+    private static string? KeptProgress(StepRow? row, StepEvent e) =>
+        e.Kind == StepEventKind.Succeeded && row?.Outcome == StepEventKind.Progress
+            ? row.Message
+            : null;
 }
