@@ -31,6 +31,15 @@ public sealed class CreateCloneDialogTests : DashboardContext
     }
 
     [Fact]
+    public async Task CreateDialog_NameField_SaysAnEmptyNameTakesTheNextFreeOne()
+    {
+        var host = await OpenAsync();
+
+        var name = host.Find("input[data-testid=create-name], [data-testid=create-name] input");
+        Assert.Equal("leave empty for the next free bot<N>", name.GetAttribute("placeholder"));
+    }
+
+    [Fact]
     public async Task CreateDialog_TokenFailsPattern_ShowsErrorAtFieldAndCreatesNothing()
     {
         var host = await OpenAsync();
