@@ -311,4 +311,29 @@ public sealed class ClonePageTests : DashboardContext
             Assert.Empty(page.FindAll("[data-testid=component-bot1-bot-problem]"));
         });
     }
+
+    [Fact]
+    public async Task ClonePage_AllTabLine_KeepsPrefixInOneElementBesideTheText()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
+        Supervisor.AddLines("bot1", "vk", new LogLine(1, at, true, "2026-01-02 03:04:05 vk failed"));
+        var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
+        page.WaitForAssertion(() => page.Find("[data-testid=log-bot1-bot]"));
+
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Trim() == "All").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            var line = page.Find("[data-testid=log-bot1-all] .log-line");
+            Assert.Equal(["log-prefix", "log-text"], line.Children.Select(c => c.ClassName));
+            var prefix = line.Children[0];
+            Assert.Equal(
+                ["log-time", "log-component", "log-stream"],
+                prefix.Children.Select(c => c.ClassName));
+            Assert.Equal(".678", prefix.QuerySelector(".log-time .log-ms")!.TextContent);
+            Assert.Equal("vk", prefix.QuerySelector(".log-component")!.TextContent);
+            Assert.Equal("err", prefix.QuerySelector(".log-stream")!.TextContent);
+        });
+    }
 }

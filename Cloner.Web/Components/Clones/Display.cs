@@ -105,6 +105,10 @@ public static class Display
     public static string Time(DateTimeOffset at) =>
         at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
+    /// <summary>The milliseconds after <see cref="Time"/>, as ".fff"; the log hides them on a phone.</summary>
+    public static string Milliseconds(DateTimeOffset at) =>
+        at.ToLocalTime().ToString(".fff", CultureInfo.InvariantCulture);
+
     public static string StateText(ComponentRecord record) =>
         record.State == ComponentState.Exited && record.ExitCode is { } code
             ? $"Exited ({code.ToString(CultureInfo.InvariantCulture)})"
