@@ -219,16 +219,26 @@ public sealed class CloneListTests : DashboardContext
     public async Task CloneList_ComponentStoppedAfterSamples_ShowsNoUsageOrSparkline()
     {
         await AddReadyCloneAsync("bot1", 1, 8100);
-        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Running, Pid = 9 });
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 9,
+        });
         var page = Render<CloneList>();
         page.WaitForAssertion(() => page.Find("[data-testid=clone-row-bot1]"));
         var now = DateTimeOffset.UtcNow;
-        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(5, 10 << 20, 1, 1, now.AddSeconds(-1))));
-        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(33.3, 20 << 20, 1, 1, now)));
-        page.WaitForAssertion(() =>
-            Assert.Contains("33.3 %", page.Find(".clone-table [data-testid=clone-row-bot1]").TextContent));
+        Feed.Publish(new SampleTaken("bot1", "bot",
+            new ResourceSample(5, 10 << 20, 1, 1, now.AddSeconds(-1))));
+        Feed.Publish(new SampleTaken("bot1", "bot",
+            new ResourceSample(33.3, 20 << 20, 1, 1, now)));
+        page.WaitForAssertion(() => Assert.Contains("33.3 %",
+            page.Find(".clone-table [data-testid=clone-row-bot1]").TextContent));
 
-        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Stopped, Pid = null });
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Stopped,
+            Pid = null,
+        });
 
         page.WaitForAssertion(() =>
         {
@@ -244,16 +254,26 @@ public sealed class CloneListTests : DashboardContext
     public async Task CloneList_CloneDeleting_DisablesItsCommands()
     {
         await AddCloneAsync("bot1", 1, 8100, CloneStatus.Deleting);
-        Supervisor.Set(Supervisor.Current("bot1", "bot") with { State = ComponentState.Running, Pid = 9 });
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 9,
+        });
 
         var page = Render<CloneList>();
 
         page.WaitForAssertion(() =>
         {
-            Assert.True(page.Find(".clone-table [data-testid=stop-bot1-bot]").HasAttribute("disabled"));
-            Assert.True(page.Find(".clone-table [data-testid=start-bot1-vk]").HasAttribute("disabled"));
-            Assert.True(page.Find(".clone-cards [data-testid=stop-all-bot1]").HasAttribute("disabled"));
-            Assert.True(page.Find(".clone-cards [data-testid=start-all-bot1]").HasAttribute("disabled"));
+            foreach (var id in new[]
+                {
+                    ".clone-table [data-testid=stop-bot1-bot]",
+                    ".clone-table [data-testid=start-bot1-vk]",
+                    ".clone-cards [data-testid=stop-all-bot1]",
+                    ".clone-cards [data-testid=start-all-bot1]",
+                })
+            {
+                Assert.True(page.Find(id).HasAttribute("disabled"), id + " is enabled");
+            }
         });
     }
 

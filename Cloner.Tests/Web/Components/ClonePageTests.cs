@@ -317,7 +317,8 @@ public sealed class ClonePageTests : DashboardContext
     {
         await AddReadyCloneAsync("bot1", 1, 8100);
         var at = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-        Supervisor.AddLines("bot1", "vk", new LogLine(1, at, true, "2026-01-02 03:04:05 vk failed"));
+        Supervisor.AddLines("bot1", "vk",
+            new LogLine(1, at, true, "2026-01-02 03:04:05 vk failed"));
         var page = Render<ClonePage>(p => p.Add(c => c.Name, "bot1"));
         page.WaitForAssertion(() => page.Find("[data-testid=log-bot1-bot]"));
 

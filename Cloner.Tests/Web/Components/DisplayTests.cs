@@ -16,7 +16,11 @@ public sealed class DisplayTests
     [Fact]
     public void Problem_RunningAfterRestartsWithMessage_IsTheMessage()
     {
-        var record = Record(ComponentState.Running) with { Restarts = 2, Message = "exited with 2" };
+        var record = Record(ComponentState.Running) with
+        {
+            Restarts = 2,
+            Message = "exited with 2",
+        };
 
         Assert.Equal("exited with 2", Display.Problem(record));
     }

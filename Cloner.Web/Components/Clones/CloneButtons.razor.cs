@@ -36,6 +36,15 @@ public sealed partial class CloneButtons
     [Parameter]
     public EventCallback<bool> Busy { get; set; }
 
+    /// <summary>Nothing else runs, the clone is Ready and some component is not running.</summary>
+    private bool CanStartAll =>
+        _running is null && Display.TakesCommands(Clone.Record)
+        && Clone.Components.Any(c => Display.CanStart(c.Record));
+
+    private bool CanStopAll =>
+        _running is null && Display.TakesCommands(Clone.Record)
+        && Clone.Components.Any(c => Display.CanStop(c.Record));
+
     private Task StartAllAsync() =>
         RunAsync("start", Clone.Components.Where(c => Display.CanStart(c.Record)),
             (name, component) => Clones.StartComponentAsync(name, component, default));

@@ -52,6 +52,9 @@ public sealed partial class CreateCloneDialog : IAsyncDisposable
     private Blueprint Blueprint =>
         _blueprints.FirstOrDefault(b => b.Name == _blueprintName) ?? _blueprints[0];
 
+    /// <summary>Says what an empty name does, rather than showing a name it would not be.</summary>
+    private string NamePlaceholder => $"leave empty for the next free {Blueprint.ClonePrefix}<N>";
+
     private bool Locked => _creating || _outcome is { Succeeded: true };
 
     protected override void OnInitialized()

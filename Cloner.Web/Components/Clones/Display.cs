@@ -17,10 +17,10 @@ public static class Display
         record.State is ComponentState.Running or ComponentState.Starting
             or ComponentState.Stopping;
 
-    /// <summary>Start and stop make sense only on a Ready clone, not while it is made or removed.</summary>
+    /// <summary>Start and stop make sense on a Ready clone, not while made or removed.</summary>
     public static bool TakesCommands(Clone clone) => clone.Status == CloneStatus.Ready;
 
-    /// <summary>A Ready clone may be deleted, and so may a Failed one, to clean up after it.</summary>
+    /// <summary>A Ready clone may be deleted, and so may a Failed one, to clean up.</summary>
     public static bool CanDelete(Clone clone) =>
         clone.Status is CloneStatus.Ready or CloneStatus.Failed;
 
@@ -105,7 +105,7 @@ public static class Display
     public static string Time(DateTimeOffset at) =>
         at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 
-    /// <summary>The milliseconds after <see cref="Time"/>, as ".fff"; the log hides them on a phone.</summary>
+    /// <summary>The milliseconds after <see cref="Time"/>, as ".fff"; hidden on a phone.</summary>
     public static string Milliseconds(DateTimeOffset at) =>
         at.ToLocalTime().ToString(".fff", CultureInfo.InvariantCulture);
 

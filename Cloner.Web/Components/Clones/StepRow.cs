@@ -73,7 +73,7 @@ public sealed record StepRow(
         return generic ? null : e.Message;
     }
 
-    /// <summary>A step that succeeded without words of its own keeps its last progress text.</summary>
+    /// <summary>A step that succeeded without words of its own keeps its progress text.</summary>
     private static string? KeptProgress(StepRow? row, StepEvent e) =>
         e.Kind == StepEventKind.Succeeded && row?.Outcome == StepEventKind.Progress
             ? row.Message

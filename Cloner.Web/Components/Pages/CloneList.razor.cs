@@ -127,6 +127,12 @@ public sealed partial class CloneList : IAsyncDisposable
     private IEnumerable<ResourceSample> HistoryOf(string clone, ComponentView component) =>
         Display.HasProcess(component.Record) ? History.Of(clone, component.Name) : [];
 
+    private List<double> CpuHistoryOf(string clone, ComponentView component) =>
+        HistoryOf(clone, component).Select(s => s.CpuPercent).ToList();
+
+    private List<double> MemoryHistoryOf(string clone, ComponentView component) =>
+        HistoryOf(clone, component).Select(s => (double)s.MemoryBytes).ToList();
+
     private bool CommandsOff(Clone clone) =>
         _busy.Contains(clone.Name) || !Display.TakesCommands(clone);
 
