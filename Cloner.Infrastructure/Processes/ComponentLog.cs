@@ -72,11 +72,10 @@ internal sealed class ComponentLog : IAsyncDisposable
         System.IO.Path.Combine(StreamFolder(folder, isError), LogRelay.CurrentFile);
 
     /// <summary>
-    /// Starts following both relay files from their ends, once. With
-    /// <paramref name="fillRing"/> the ring first gets the lines already in them (and the
-    /// notes), as a re-adopted component's history.
+    /// Starts following both relay files from their ends, once; the ring first gets the lines
+    /// already in them and the notes, as history (not published again on the feed).
     /// </summary>
-    public void Follow(bool fillRing)
+    public void Follow()
     {
         lock (_gate)
         {
@@ -90,13 +89,9 @@ internal sealed class ComponentLog : IAsyncDisposable
                     lines => AppendAsync(isError, lines), _logger))
                 .ToArray();
             var ends = tails.Select(t => t.Begin()).ToArray();
-            if (fillRing)
+            foreach (var line in ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]))
             {
-                var history = ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]);
-                foreach (var line in history)
-                {
-                    _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
-                }
+                _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
             }
 
             _tails = tails;

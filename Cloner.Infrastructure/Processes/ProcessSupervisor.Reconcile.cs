@@ -96,7 +96,7 @@ public sealed partial class ProcessSupervisor
 
     private async Task AdoptAsync(SupervisedComponent entry, ComponentRecord record, int pid)
     {
-        entry.Log.Follow(fillRing: true);
+        entry.Log.Follow();
         var run = new ComponentRun
         {
             Pid = pid,

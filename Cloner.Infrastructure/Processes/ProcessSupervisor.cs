@@ -294,8 +294,9 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 + $"install the Debian package {LogRelay.Package}";
         }
 
-        // The tails start at the files' ends as they are before anything new is written.
-        entry.Log.Follow(fillRing: false);
+        // The tails start at the files' ends before anything new is written; what is there
+        // already fills the ring once, as history.
+        entry.Log.Follow();
         var started = _time.GetUtcNow();
         var (pid, relays, failure) = Spawn(entry, clone, spec, command, svlogd, environment);
         if (failure is not null)
@@ -304,6 +305,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
 
         var exit = ChildReaper.Watch(pid);
+        var commandLine = await CommandLineAfterExecAsync(pid);
         var stat = ProcFs.Stat(pid);
         if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
         {
@@ -316,7 +318,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         {
             Pid = pid,
             StartTicks = stat?.StartTicks,
-            CommandLine = stat is { IsZombie: false } ? ProcFs.CommandLine(pid) : null,
+            CommandLine = commandLine,
             StartedAt = started,
             Relays = Task.WhenAll(relays.Select(r => ChildReaper.Watch(r))),
         };
@@ -341,6 +343,31 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         _ = WatchChildAsync(entry, run, exit);
         _ = PromoteAsync(entry, run, spec.StartSeconds);
         return null;
+    }
+
+    /// <summary>
+    /// The command line once the exec is through. posix_spawn returns when the kernel lets go
+    /// of the vfork'd child, a moment before the new program's arguments are in place, and
+    /// /proc shows an empty command line meanwhile. Null when the process ended already.
+    /// </summary>
+    private async Task<string?> CommandLineAfterExecAsync(int pid)
+    {
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while (true)
+        {
+            var commandLine = ProcFs.CommandLine(pid);
+            if (ProcFs.Stat(pid) is null or { IsZombie: true })
+            {
+                return null;
+            }
+
+            if (!string.IsNullOrEmpty(commandLine) || _time.GetUtcNow() > deadline)
+            {
+                return commandLine;
+            }
+
+            await Task.Delay(2);
+        }
     }
 
     /// <summary>
