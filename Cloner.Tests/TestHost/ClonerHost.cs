@@ -26,6 +26,7 @@ public sealed class ClonerHost : IAsyncDisposable
     {
         _process = process;
         Root = root;
+        ProcFs.OwnDataDirs[Path.Combine(root, "data")] = true;
         Port = port;
         AdminPassword = adminPassword;
     }

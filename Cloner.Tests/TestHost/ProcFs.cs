@@ -7,13 +7,27 @@ namespace Cloner.Tests.TestHost;
 public static class ProcFs
 {
     /// <summary>
-    /// Live (not zombie) processes whose environment says CLONER_CLONE=<paramref name="clone"/>.
+    /// The data folders of the Cloners this test run started. Other Cloners on the machine (a
+    /// developer's, another test run's) may have clones of the same name; their processes
+    /// are not this run's to count.
+    /// </summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, bool> OwnDataDirs
+    { get; } = new();
+
+    /// <summary>
+    /// Live (not zombie) processes whose environment says CLONER_CLONE=<paramref name="clone"/>,
+    /// started by a Cloner of this test run.
     /// </summary>
     public static IReadOnlyList<int> PidsOfClone(string clone) =>
         AllPids()
-            .Where(pid => Environ(pid).TryGetValue("CLONER_CLONE", out var name) && name == clone)
+            .Where(pid => IsOfClone(Environ(pid), clone))
             .Where(IsAlive)
             .ToList();
+
+    private static bool IsOfClone(IReadOnlyDictionary<string, string> environ, string clone) =>
+        environ.TryGetValue("CLONER_CLONE", out var name) && name == clone
+        && environ.TryGetValue("CLONER_DATA_DIR", out var dataDir)
+        && OwnDataDirs.ContainsKey(dataDir);
 
     public static IReadOnlyList<int> AllPids() =>
         Directory.GetDirectories("/proc")
