@@ -239,6 +239,27 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.Contains(Directory.GetFiles(folder), f => Path.GetFileName(f).StartsWith('@'));
     }
 
+    [Fact]
+    public async Task Output_LongLineAndInvalidUtf8_CutAndReplaced()
+    {
+        var spec = SupervisorHarness.Shell("odd",
+            "head -c 70000 /dev/zero | tr '\\0' x; echo; printf 'bad \\377 byte\\n'");
+
+        await _first.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _first.Supervisor.Tail("bot1", "odd", 10)
+                .Any(l => l.Text.StartsWith("bad", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5)));
+
+        var lines = _first.Supervisor.Tail("bot1", "odd", 10)
+            .Where(l => !l.Text.StartsWith("[cloner]", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.EndsWith(LineFramer.CutMarker, lines[0].Text, StringComparison.Ordinal);
+        Assert.InRange(lines[0].Text.Length, 60_000, LineFramer.MaxLineBytes
+            + LineFramer.CutMarker.Length);
+        Assert.Equal("bad \uFFFD byte", lines[1].Text);
+    }
+
     private static List<string> Ticks(string path) =>
         LogRelay.ReadTail(path, 100_000, isError: false)
             .Select(l => l.Text)
