@@ -13,6 +13,7 @@ public sealed class InMemoryStore : ICloneStore, IPortClaimStore, IStepEventStor
     private readonly ConcurrentDictionary<int, PortClaim> _claims = new();
     private readonly ConcurrentDictionary<(string, long), StepEvent> _events = new();
     private readonly ConcurrentDictionary<(string, string), ComponentRecord> _components = new();
+    private int _listReads;
 
     public IReadOnlyCollection<PortClaim> Claims => _claims.Values.ToList();
 
@@ -28,8 +29,15 @@ public sealed class InMemoryStore : ICloneStore, IPortClaimStore, IStepEventStor
     public Task<Clone?> FindAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult(_clones.GetValueOrDefault(name));
 
-    Task<IReadOnlyList<Clone>> ICloneStore.ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Clone>>(_clones.Values.OrderBy(c => c.Name).ToList());
+    /// <summary>How many times the clones were listed, so a test can see who reads.</summary>
+    public int ListReads => Volatile.Read(ref _listReads);
+
+    public Task<IReadOnlyList<Clone>> ListAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _listReads);
+        return Task.FromResult<IReadOnlyList<Clone>>(
+            _clones.Values.OrderBy(c => c.Name, StringComparer.Ordinal).ToList());
+    }
 
     Task ICloneStore.DeleteAsync(string name, CancellationToken cancellationToken)
     {

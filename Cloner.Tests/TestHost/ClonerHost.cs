@@ -26,7 +26,6 @@ public sealed class ClonerHost : IAsyncDisposable
     {
         _process = process;
         Root = root;
-        ProcFs.OwnDataDirs[Path.Combine(root, "data")] = true;
         Port = port;
         AdminPassword = adminPassword;
     }
@@ -87,6 +86,7 @@ public sealed class ClonerHost : IAsyncDisposable
         var password = "Adm1n!" + Guid.NewGuid().ToString("N")[..12];
         var environment = Environment(root, password, servers);
         configure?.Invoke(environment);
+        ProcFs.OwnDataDirs[Path.GetFullPath(environment["Cloner__DataDir"]!)] = true;
 
         var process = Launch(root, port, environment);
         var host = new ClonerHost(process, root, port, password);

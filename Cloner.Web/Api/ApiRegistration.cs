@@ -22,6 +22,7 @@ public static class ApiRegistration
         SessionEndpoints.Map(api);
         BlueprintEndpoints.Map(api);
         CloneEndpoints.Map(api);
+        LogFileEndpoint.Map(api);
         HealthEndpoints.Map(endpoints);
         return endpoints;
     }

@@ -108,6 +108,96 @@ public sealed class CloneListTests : DashboardContext
     }
 
     [Fact]
+    public async Task CloneList_SamplesPushed_UpdatesUsageAndSparklineWithoutReread()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 90,
+            StartedAt = DateTimeOffset.UtcNow.AddMinutes(-3),
+        });
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => page.Find("[data-testid=clone-row-bot1]"));
+        var reads = Store.ListReads;
+
+        var now = DateTimeOffset.UtcNow;
+        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(5, 10 << 20, 1, 1, now.AddSeconds(-1))));
+        Feed.Publish(new SampleTaken("bot1", "bot", new ResourceSample(33.3, 20 << 20, 1, 1, now)));
+
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find(".clone-table [data-testid=clone-row-bot1]").TextContent;
+            Assert.Contains("33.3 %", row);
+            Assert.Contains("20.0 MiB", row);
+            Assert.Contains("3m", row);
+            var spark = page.Find(".clone-table [data-testid=spark-bot1-bot-cpu]");
+            Assert.Equal("2", spark.GetAttribute("data-points"));
+            Assert.NotNull(spark.QuerySelector("polyline"));
+        });
+        Assert.Equal(reads, Store.ListReads);
+    }
+
+    [Fact]
+    public async Task CloneList_StateFilterRunning_HidesClonesWithNothingRunning()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        await AddReadyCloneAsync("bot2", 2, 8101);
+        Supervisor.Set(Supervisor.Current("bot2", "vk") with { State = ComponentState.Running, Pid = 5 });
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() => page.Find("[data-testid=clone-row-bot1]"));
+
+        await page.Find("[data-testid=state-filter-running]").ClickAsync(new());
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Empty(page.FindAll("[data-testid=clone-row-bot1]"));
+            Assert.NotEmpty(page.FindAll("[data-testid=clone-row-bot2]"));
+        });
+
+        await page.Find("[data-testid=state-filter-stopped]").ClickAsync(new());
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.NotEmpty(page.FindAll("[data-testid=clone-row-bot1]"));
+            Assert.Empty(page.FindAll("[data-testid=clone-row-bot2]"));
+        });
+    }
+
+    [Fact]
+    public async Task CloneList_StartAllThenStopAllConfirmed_RunsEveryComponent()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        var host = RenderWithProviders(b =>
+        {
+            b.OpenComponent<CloneList>(0);
+            b.CloseComponent();
+        });
+        host.WaitForAssertion(() => host.Find(".clone-table [data-testid=start-all-bot1]"));
+
+        await host.Find(".clone-table [data-testid=start-all-bot1]").ClickAsync(new());
+
+        Assert.Equal(ComponentState.Running, Supervisor.Current("bot1", "bot").State);
+        Assert.Equal(ComponentState.Running, Supervisor.Current("bot1", "vk").State);
+        host.WaitForAssertion(() =>
+        {
+            Assert.Contains("bot1: start of 2 components done", host.Markup);
+            Assert.False(host.Find(".clone-table [data-testid=stop-all-bot1]").HasAttribute("disabled"));
+        });
+
+        var stopping = host.Find(".clone-table [data-testid=stop-all-bot1]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.Contains("Stop every component of bot1", host.Markup));
+        Assert.Equal(ComponentState.Running, Supervisor.Current("bot1", "bot").State);
+        await host.FindAll(".mud-message-box button").Single(b => b.TextContent.Contains("Stop all"))
+            .ClickAsync(new());
+        await stopping;
+
+        Assert.Equal(ComponentState.Stopped, Supervisor.Current("bot1", "bot").State);
+        Assert.Equal(ComponentState.Stopped, Supervisor.Current("bot1", "vk").State);
+        host.WaitForAssertion(() => Assert.Contains("bot1: stop of 2 components done", host.Markup));
+    }
+
+    [Fact]
     public async Task CloneList_Disposed_StopsReadingFeed()
     {
         await AddReadyCloneAsync("bot1", 1, 8100);

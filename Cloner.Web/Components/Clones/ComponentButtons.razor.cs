@@ -44,6 +44,10 @@ public sealed partial class ComponentButtons
     [Parameter]
     public bool ShowRestart { get; set; }
 
+    /// <summary>Disables every button, as while a start all or stop all of the clone runs.</summary>
+    [Parameter]
+    public bool Disabled { get; set; }
+
     [Parameter]
     public EventCallback<ComponentRecord> Changed { get; set; }
 

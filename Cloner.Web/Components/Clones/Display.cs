@@ -25,6 +25,28 @@ public static class Display
             : mib.ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
     }
 
+    /// <summary>How long the current run has been up, or "-" when nothing runs.</summary>
+    public static string Uptime(ComponentRecord record, DateTimeOffset now)
+    {
+        if (record.State is not (ComponentState.Running or ComponentState.Starting
+                or ComponentState.Stopping)
+            || record.StartedAt is not { } started)
+        {
+            return "-";
+        }
+
+        var up = now - started;
+        if (up < TimeSpan.Zero)
+        {
+            up = TimeSpan.Zero;
+        }
+
+        return up.TotalDays >= 1 ? $"{(int)up.TotalDays}d {up.Hours}h"
+            : up.TotalHours >= 1 ? $"{(int)up.TotalHours}h {up.Minutes}m"
+            : up.TotalMinutes >= 1 ? $"{(int)up.TotalMinutes}m {up.Seconds}s"
+            : $"{(int)up.TotalSeconds}s";
+    }
+
     public static string Pid(ComponentRecord record) =>
         record.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-";
 

@@ -2,6 +2,7 @@ using Cloner.Domain.Clones;
 using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
 using Cloner.Web.Components.Clones;
+using Cloner.Infrastructure.Processes;
 using Cloner.Web.Components.Live;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -9,18 +10,40 @@ using MudBlazor;
 namespace Cloner.Web.Components.Pages;
 
 /// <summary>
-/// The live clone list: a table on wide screens, a card per clone on phones. Every change to
-/// a clone, a component or a sample re-reads the list, at most five times a second.
+/// The live clone list: a table on wide screens, a card per clone on phones. A change to a
+/// clone or a component re-reads the list, at most five times a second; a sample only adds
+/// to the sparklines' history and re-renders.
 /// </summary>
 public sealed partial class CloneList : IAsyncDisposable
 {
+    /// <summary>Which clones the state buttons show.</summary>
+    public enum StateFilter
+    {
+        All,
+        Running,
+        Stopped,
+        Problem,
+    }
+
+    private static readonly (StateFilter, string)[] StateFilters =
+    [
+        (StateFilter.All, "All"),
+        (StateFilter.Running, "Running"),
+        (StateFilter.Stopped, "Stopped"),
+        (StateFilter.Problem, "Problems"),
+    ];
+
     /// <summary>The shortest time between two re-reads of the list.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly CancellationTokenSource _disposed = new();
     private CloneFeedReader? _feed;
     private IReadOnlyList<CloneView>? _clones;
+    private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private string? _filter;
+    private StateFilter _state = StateFilter.All;
+    private SampleHistory? _history;
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
 
     [Inject]
     public required CloneService Clones { get; init; }
@@ -34,12 +57,24 @@ public sealed partial class CloneList : IAsyncDisposable
     [Inject]
     public required ILogger<CloneList> Logger { get; init; }
 
+    /// <summary>Looked up rather than required: the monitor's history is a concrete
+    /// infrastructure class, and without it the sparklines start empty and fill live.</summary>
+    [Inject]
+    public required IServiceProvider Services { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    private SampleHistory History => _history ??= new SampleHistory(
+        Services.GetService<ResourceMonitor>() is { } monitor ? monitor.History : (_, _) => []);
+
     private IReadOnlyList<CloneView> Shown =>
-        string.IsNullOrWhiteSpace(_filter)
-            ? _clones ?? []
-            : (_clones ?? [])
-                .Where(c => c.Record.Name.Contains(_filter.Trim(), StringComparison.OrdinalIgnoreCase))
-                .ToList();
+        (_clones ?? []).Where(c => NameMatches(c) && StateMatches(c)).ToList();
+
+    private string FilterText =>
+        (string.IsNullOrWhiteSpace(_filter) ? "" : $"name contains \"{_filter.Trim()}\"")
+        + (string.IsNullOrWhiteSpace(_filter) || _state == StateFilter.All ? "" : " and ")
+        + (_state == StateFilter.All ? "" : $"state {_state.ToString().ToLowerInvariant()}");
 
     protected override async Task OnInitializedAsync()
     {
@@ -63,12 +98,58 @@ public sealed partial class CloneList : IAsyncDisposable
 
     private async Task OnChangesAsync(IReadOnlyList<CloneChange> changes, CancellationToken token)
     {
-        var clones = await Clones.ListAsync(token);
+        var clones = changes.Any(c => c is not SampleTaken)
+            ? await Clones.ListAsync(token)
+            : null;
         await InvokeAsync(() =>
         {
-            _clones = clones;
+            foreach (var taken in changes.OfType<SampleTaken>())
+            {
+                History.Add(taken.CloneName, taken.Component, taken.Sample);
+            }
+
+            _clones = clones ?? _clones;
+            _now = Time.GetUtcNow();
             StateHasChanged();
         });
+    }
+
+    protected override void OnAfterRender(bool firstRender) => _now = Time.GetUtcNow();
+
+    /// <summary>The live sample when one came lately, else the one read with the list.</summary>
+    private ResourceSample? SampleOf(string clone, ComponentView component) =>
+        History.Latest(clone, component.Name, Time.GetUtcNow()) ?? component.Sample;
+
+    private bool NameMatches(CloneView clone) =>
+        string.IsNullOrWhiteSpace(_filter)
+        || clone.Record.Name.Contains(_filter.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private bool StateMatches(CloneView clone) => _state switch
+    {
+        StateFilter.Running => clone.Components.Any(c => IsUp(c.Record)),
+        StateFilter.Stopped => !clone.Components.Any(c => IsUp(c.Record)),
+        StateFilter.Problem => clone.Record.Status == CloneStatus.Failed
+            || clone.Components.Any(c => IsProblem(c.Record)),
+        _ => true,
+    };
+
+    private static bool IsUp(ComponentRecord record) =>
+        record.State is ComponentState.Running or ComponentState.Starting;
+
+    private static bool IsProblem(ComponentRecord record) =>
+        record.State is ComponentState.Fatal or ComponentState.Backoff
+        || record is { State: ComponentState.Exited, ExitCode: not 0 };
+
+    private void SetBusy(string clone, bool busy)
+    {
+        if (busy)
+        {
+            _busy.Add(clone);
+        }
+        else
+        {
+            _busy.Remove(clone);
+        }
     }
 
     private async Task OnComponentCommandDone(ComponentRecord record) =>

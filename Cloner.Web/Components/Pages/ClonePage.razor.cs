@@ -3,33 +3,28 @@ using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
 using Cloner.Web.Components.Clones;
 using Cloner.Web.Components.Live;
+using Cloner.Web.Components.Logs;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace Cloner.Web.Components.Pages;
 
 /// <summary>
-/// One clone: its record, steps and components, and a live log per component. Log lines
-/// arrive from the feed and are appended; any other change to the clone re-reads it.
+/// One clone: its record, steps and components, and its live logs (in <see cref="LogPanel"/>,
+/// which reads log lines itself). Any other change to the clone re-reads it, at most five
+/// times a second, so a create still running shows its steps as they are reported.
 /// </summary>
 public sealed partial class ClonePage : IAsyncDisposable
 {
-    /// <summary>How many lines are read when the page opens, per component.</summary>
-    public const int TailLines = 200;
-
-    /// <summary>How many lines the page keeps per component; older ones are dropped.</summary>
-    public const int KeptLines = 2000;
-
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly Dictionary<string, List<LogLine>> _logs = new(StringComparer.Ordinal);
     private CloneFeedReader? _feed;
     private CancellationTokenSource _stop = new();
     private string? _watching;
     private CloneDetails? _details;
     private bool _loaded;
     private bool _deleted;
-    private long _dropped;
+    private IReadOnlyList<string> _componentNames = [];
 
     [Inject]
     public required CloneService Clones { get; init; }
@@ -64,21 +59,11 @@ public sealed partial class ClonePage : IAsyncDisposable
         _loaded = false;
         _deleted = false;
         _details = null;
-        _logs.Clear();
         _stop = new CancellationTokenSource();
 
         // Subscribe before reading, so nothing that happens in between is missed.
-        _feed = CloneFeedReader.Start(
-            Feed, c => c.CloneName == Name, OnChangesAsync, RefreshInterval, Logger);
-        _details = await Clones.GetAsync(Name, _stop.Token);
-        if (_details is not null)
-        {
-            foreach (var (component, lines) in await TailAllAsync(_details, _stop.Token))
-            {
-                Append(component, lines);
-            }
-        }
-
+        _feed = CloneFeedReader.Start(Feed, IsPageChange, OnChangesAsync, RefreshInterval, Logger);
+        Show(await Clones.GetAsync(Name, _stop.Token));
         _loaded = true;
     }
 
@@ -88,79 +73,30 @@ public sealed partial class ClonePage : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>The component names, the same list as long as they stay the same.</summary>
+    private IReadOnlyList<string> ComponentNames => _componentNames;
+
+    private bool IsPageChange(CloneChange change) =>
+        change.CloneName == Name && change is not LogLinesWritten;
+
     private async Task OnChangesAsync(IReadOnlyList<CloneChange> changes, CancellationToken token)
     {
-        var details = _details;
-        if (changes.Any(c => c is not LogLinesWritten))
-        {
-            details = await Clones.GetAsync(Name, token);
-        }
-
-        // A reader that fell behind lost lines; read the tails again rather than show a gap.
-        var dropped = _feed?.Dropped ?? 0;
-        var tails = dropped != _dropped && details is not null
-            ? await TailAllAsync(details, token)
-            : null;
-
+        var details = await Clones.GetAsync(Name, token);
         await InvokeAsync(() =>
         {
-            _dropped = dropped;
-            _details = details;
             _deleted |= changes.Any(c => c is CloneUpdated { Current: null });
-            if (tails is not null)
-            {
-                _logs.Clear();
-                foreach (var (component, lines) in tails)
-                {
-                    Append(component, lines);
-                }
-            }
-
-            foreach (var written in changes.OfType<LogLinesWritten>())
-            {
-                Append(written.Component, written.Lines);
-            }
-
+            Show(details);
             StateHasChanged();
         });
     }
 
-    private async Task<List<(string Component, IReadOnlyList<LogLine> Lines)>> TailAllAsync(
-        CloneDetails details, CancellationToken token)
+    private void Show(CloneDetails? details)
     {
-        var tails = new List<(string, IReadOnlyList<LogLine>)>();
-        foreach (var component in details.View.Components)
+        _details = details;
+        var names = details?.View.Components.Select(c => c.Name).ToList() ?? [];
+        if (!names.SequenceEqual(_componentNames))
         {
-            try
-            {
-                tails.Add((component.Name,
-                    await Clones.TailAsync(Name, component.Name, TailLines, token)));
-            }
-            catch (CloneRequestException ex)
-            {
-                // The clone or its blueprint went away meanwhile; the page shows that instead.
-                Logger.LogDebug(ex, "No tail for {Component} of {Clone}", component.Name, Name);
-            }
-        }
-
-        return tails;
-    }
-
-    private List<LogLine> LogOf(string component) =>
-        _logs.TryGetValue(component, out var lines) ? lines : [];
-
-    private void Append(string component, IReadOnlyList<LogLine> lines)
-    {
-        if (!_logs.TryGetValue(component, out var kept))
-        {
-            _logs[component] = kept = [];
-        }
-
-        var last = kept.Count == 0 ? long.MinValue : kept[^1].Number;
-        kept.AddRange(lines.Where(l => l.Number > last));
-        if (kept.Count > KeptLines)
-        {
-            kept.RemoveRange(0, kept.Count - KeptLines);
+            _componentNames = names;
         }
     }
 
@@ -179,8 +115,13 @@ public sealed partial class ClonePage : IAsyncDisposable
         }
     }
 
-    private async Task OnComponentCommandDone(ComponentRecord record) =>
-        _details = await Clones.GetAsync(Name, _stop.Token) ?? _details;
+    private async Task OnComponentCommandDone(ComponentRecord record)
+    {
+        if (await Clones.GetAsync(Name, _stop.Token) is { } details)
+        {
+            Show(details);
+        }
+    }
 
     private async Task OpenDeleteDialogAsync()
     {
@@ -204,7 +145,7 @@ public sealed partial class ClonePage : IAsyncDisposable
             return;
         }
 
-        _details = await Clones.GetAsync(Name, _stop.Token);
+        Show(await Clones.GetAsync(Name, _stop.Token));
     }
 
     private async Task StopWatchingAsync()

@@ -6,6 +6,7 @@ using Cloner.Domain.Processes;
 using Cloner.Domain.Provisioning;
 using Cloner.Domain.Storage;
 using Microsoft.AspNetCore.Components;
+using Cloner.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -35,6 +36,7 @@ public class DashboardContext : BunitContext, IAsyncLifetime
             Supervisor, Monitor, creator, remover, new CloneLocks());
 
         Services.AddSingleton(Feed);
+        Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton(Clones);
     }
 
@@ -71,11 +73,12 @@ public class DashboardContext : BunitContext, IAsyncLifetime
     /// <summary>MudBlazor's services can only be disposed asynchronously; xunit 2 calls this first.</summary>
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
-    public InMemoryCloneStore Store { get; } = new();
+    /// <summary>Clones, claims and step events in one in-memory store.</summary>
+    public InMemoryStore Store { get; } = new();
 
-    public InMemoryPortClaimStore Claims { get; } = new();
+    public IPortClaimStore Claims => Store;
 
-    public InMemoryStepEventStore StepEvents { get; } = new();
+    public IStepEventStore StepEvents => Store;
 
     public InMemoryCloneFolders Folders { get; } = new();
 
