@@ -528,7 +528,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 && entry.Record.State == ComponentState.Starting)
             {
                 // A command that is a wrapper script (a pyenv shim, say) execs the real program
-                // after setsid did; record the command line it settled on, which is what a
+                // after the spawn did; record the command line it settled on, which is what a
                 // later Cloner compares against before it re-adopts the process.
                 run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
                 await SaveAsync(entry, entry.Record with
