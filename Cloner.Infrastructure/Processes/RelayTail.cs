@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>
-/// Follows the <c>current</c> file of one log relay: every <see cref="Poll"/> it reads what
-/// was added, frames it with <see cref="LineFramer"/> (a line over 64 KiB is cut, bytes that
+/// Follows the <c>current</c> file of one log relay: it reads what was added every
+/// <see cref="Poll"/> while lines come, and backs off to <see cref="IdlePoll"/> while none do
+/// (a quiet component then costs a tenth of the reads; its next line shows up to a second
+/// late), frames it with <see cref="LineFramer"/> (a line over 64 KiB is cut, bytes that
 /// are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's time
 /// stamp and hands the lines on. When svlogd rotates the file (the path names another inode)
 /// the rest of the old file is read before the new one.
@@ -14,20 +16,25 @@ internal sealed class RelayTail : IAsyncDisposable
 {
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
     private const int ChunkBytes = 128 * 1024;
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
     private const int InodeOffset = 8; // st_ino follows st_dev on both
+    private const int SizeOffset = 48; // st_size, on x86-64 and arm64 alike
 
     private readonly string _path;
     private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private LineFramer _framer = new();
     private FileStream? _stream;
     private long _inode = -1;
     private long _startAt;
     private long _rounds;
+    private TimeSpan _delay = Poll;
     private Task _loop = Task.CompletedTask;
 
     public RelayTail(
@@ -69,7 +76,8 @@ internal sealed class RelayTail : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(20);
+            Wake();
+            await Task.Delay(5);
         }
 
         return true;
@@ -90,13 +98,29 @@ internal sealed class RelayTail : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>Cuts the current wait short, so the next read starts now.</summary>
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
+        }
+    }
+
     private async Task LoopAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                await ReadAddedAsync();
+                var added = await ReadAddedAsync();
+                _delay = added
+                    ? Poll
+                    : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -108,7 +132,7 @@ internal sealed class RelayTail : IAsyncDisposable
             Interlocked.Increment(ref _rounds);
             try
             {
-                await Task.Delay(Poll, _stop.Token);
+                await _wake.WaitAsync(_delay, _stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -117,28 +141,31 @@ internal sealed class RelayTail : IAsyncDisposable
         }
     }
 
-    private async Task ReadAddedAsync()
+    /// <summary>Reads what was added since the last read; true when there was anything.</summary>
+    private async Task<bool> ReadAddedAsync()
     {
         if (_stream is null && !Open())
         {
-            return;
+            return false;
         }
 
-        await ReadToEndAsync();
+        var added = await ReadToEndAsync();
         var (pathInode, _) = StatPath(_path);
         if (pathInode >= 0 && pathInode != _inode)
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
-            await ReadToEndAsync();
+            added |= await ReadToEndAsync();
             _stream!.Dispose();
             _stream = null;
             _framer = new LineFramer();
             _startAt = 0;
             if (Open())
             {
-                await ReadToEndAsync();
+                added |= await ReadToEndAsync();
             }
         }
+
+        return added;
     }
 
     private bool Open()
@@ -164,11 +191,13 @@ internal sealed class RelayTail : IAsyncDisposable
         return true;
     }
 
-    private async Task ReadToEndAsync()
+    private async Task<bool> ReadToEndAsync()
     {
+        var any = false;
         int read;
         while ((read = _stream!.Read(_chunk, 0, _chunk.Length)) > 0)
         {
+            any = true;
             _framer.Push(_chunk.AsSpan(0, read));
             var lines = _framer.TakeLines();
             if (lines.Count > 0)
@@ -176,6 +205,8 @@ internal sealed class RelayTail : IAsyncDisposable
                 await _deliver(lines.Select(LogRelay.Parse).ToList());
             }
         }
+
+        return any;
     }
 
     private static (long Inode, long Length) StatPath(string path)
@@ -186,9 +217,8 @@ internal sealed class RelayTail : IAsyncDisposable
             return (-1, 0);
         }
 
-        var length = new FileInfo(path);
         return (MemoryMarshal.Read<long>(buffer[InodeOffset..]),
-            length.Exists ? length.Length : 0);
+            MemoryMarshal.Read<long>(buffer[SizeOffset..]));
     }
 
     private static long StatHandle(FileStream stream)
