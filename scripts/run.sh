@@ -8,6 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 
+# Every component logs through runit's svlogd; install it when it is missing and we may.
+if ! command -v svlogd >/dev/null; then
+  if [[ "$(id -u)" == 0 ]]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends runit
+  else
+    echo "run.sh: svlogd is missing; install the Debian package runit (apt-get install runit)" >&2
+    exit 1
+  fi
+fi
+
 mkdir -p "$root/data"
 password_file="$root/data/admin-password"
 if [[ -n "${CLONER_ADMIN_PASSWORD:-}" ]]; then

@@ -11,6 +11,7 @@ missing=()
 [[ -x /usr/sbin/mariadbd ]] || missing+=(mariadb-server)
 [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v svlogd >/dev/null || missing+=(runit) # the components' log relays
 if ((${#missing[@]} > 0)); then
   echo "test.sh: installing ${missing[*]}"
   apt-get update

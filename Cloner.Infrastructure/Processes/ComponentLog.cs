@@ -6,14 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>
-/// Where one component's lines go: numbered, written to its rotating file, kept in its ring
-/// and published on the feed in batches. Lines wait on a bounded queue of
-/// <see cref="QueueLines"/>; when the writer falls behind, the component's pipe readers wait,
-/// and so the component waits on its writes, so no line is lost.
+/// What Cloner shows of one component's output. The output itself is written by the
+/// component's log relays (<see cref="LogRelay"/>, <c>out/</c> and <c>err/</c> under
+/// <see cref="Folder"/>); this follows their files, numbers the lines, keeps them in the ring
+/// and publishes them on the feed in batches. Cloner's own notes about the component go to
+/// <c>cloner.log</c> beside them. Lines wait on a bounded queue of <see cref="QueueLines"/>;
+/// when the ring and feed fall behind, the file readers wait (the relays do not).
 /// </summary>
 internal sealed class ComponentLog : IAsyncDisposable
 {
     public const int QueueLines = 10_000;
+
+    public const string NotesFile = "cloner.log";
 
     private const int BatchLines = 2_000;
 
@@ -22,15 +26,17 @@ internal sealed class ComponentLog : IAsyncDisposable
     private readonly CloneFeed _feed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly RotatingLogFile _file;
-    private readonly Channel<(DateTimeOffset At, bool IsError, string Text)> _queue;
+    private readonly RotatingLogFile _notes;
+    private readonly Channel<Item> _queue;
     private readonly Task _writer;
+    private readonly Lock _gate = new();
+    private RelayTail[]? _tails;
     private long _number;
 
     public ComponentLog(
         string clone,
         string component,
-        string path,
+        string folder,
         int ringLines,
         CloneFeed feed,
         TimeProvider time,
@@ -41,9 +47,11 @@ internal sealed class ComponentLog : IAsyncDisposable
         _feed = feed;
         _time = time;
         _logger = logger;
-        _file = new RotatingLogFile(path);
+        Folder = folder;
+        _notes = new RotatingLogFile(System.IO.Path.Combine(folder, NotesFile),
+            maxBytes: 1024 * 1024, backups: 1);
         Ring = new LogRing(ringLines);
-        _queue = Channel.CreateBounded<(DateTimeOffset, bool, string)>(
+        _queue = Channel.CreateBounded<Item>(
             new BoundedChannelOptions(QueueLines)
             {
                 FullMode = BoundedChannelFullMode.Wait,
@@ -54,14 +62,81 @@ internal sealed class ComponentLog : IAsyncDisposable
 
     public LogRing Ring { get; }
 
-    public string Path => _file.Path;
+    /// <summary>The component's log folder: <c>out/</c>, <c>err/</c> and the notes.</summary>
+    public string Folder { get; }
 
-    public async ValueTask AppendAsync(bool isError, IReadOnlyList<string> lines)
+    public static string StreamFolder(string folder, bool isError) =>
+        System.IO.Path.Combine(folder, isError ? "err" : "out");
+
+    public static string CurrentPath(string folder, bool isError) =>
+        System.IO.Path.Combine(StreamFolder(folder, isError), LogRelay.CurrentFile);
+
+    /// <summary>
+    /// Starts following both relay files from their ends, once; the ring first gets the lines
+    /// already in them and the notes, as history (not published again on the feed).
+    /// </summary>
+    public void Follow()
     {
-        var at = _time.GetUtcNow();
-        foreach (var text in lines)
+        lock (_gate)
         {
-            await _queue.Writer.WriteAsync((at, isError, text));
+            if (_tails is not null)
+            {
+                return;
+            }
+
+            var tails = new[] { false, true }
+                .Select(isError => new RelayTail(CurrentPath(Folder, isError),
+                    lines => AppendAsync(isError, lines), _logger))
+                .ToArray();
+            var ends = tails.Select(t => t.Begin()).ToArray();
+            foreach (var line in ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]))
+            {
+                _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
+            }
+
+            _tails = tails;
+        }
+    }
+
+    /// <summary>
+    /// Waits until what the relays had written by now is read (false at the timeout).
+    /// </summary>
+    public async Task<bool> CatchUpAsync(TimeSpan timeout)
+    {
+        var tails = _tails;
+        if (tails is null)
+        {
+            return true;
+        }
+
+        var done = await Task.WhenAll(tails.Select(t => t.CatchUpAsync(timeout)));
+        return done.All(d => d);
+    }
+
+    /// <summary>
+    /// The last lines of a component's files (stdout, stderr and Cloner's notes), in time
+    /// order and numbered from 1; for a component no supervisor follows now.
+    /// </summary>
+    public static IReadOnlyList<LogLine> ReadFiles(
+        string folder, int count, long outUpTo = long.MaxValue, long errUpTo = long.MaxValue)
+    {
+        var notes = RotatingLogFile.ReadTail(System.IO.Path.Combine(folder, NotesFile), count)
+            .Select(l => l with { IsError = false });
+        return LogRelay.ReadTail(CurrentPath(folder, false), count, false, outUpTo)
+            .Concat(LogRelay.ReadTail(CurrentPath(folder, true), count, true, errUpTo))
+            .Concat(notes)
+            .OrderBy(l => l.At)
+            .TakeLast(count)
+            .Select((l, i) => l with { Number = i + 1 })
+            .ToList();
+    }
+
+    public async ValueTask AppendAsync(
+        bool isError, IReadOnlyList<(DateTimeOffset At, string Text)> lines)
+    {
+        foreach (var (at, text) in lines)
+        {
+            await _queue.Writer.WriteAsync(new Item(at, isError, text, Kind.Output));
         }
     }
 
@@ -69,38 +144,86 @@ internal sealed class ComponentLog : IAsyncDisposable
     /// A line from Cloner itself about the component (started, exited, stopped).
     /// </summary>
     public void Note(string text) =>
-        _queue.Writer.TryWrite((_time.GetUtcNow(), false, "[cloner] " + text));
+        _queue.Writer.TryWrite(new Item(_time.GetUtcNow(), false, "[cloner] " + text, Kind.Note));
 
     public async ValueTask DisposeAsync()
     {
+        RelayTail[]? tails;
+        lock (_gate)
+        {
+            tails = _tails;
+            _tails = [];
+        }
+
+        foreach (var tail in tails ?? [])
+        {
+            await tail.DisposeAsync();
+        }
+
         _queue.Writer.TryComplete();
         await _writer;
-        _file.Dispose();
+        _notes.Dispose();
     }
 
     private async Task WriteLoopAsync()
     {
         var batch = new List<LogLine>(BatchLines);
+        var notes = new List<LogLine>();
+        var fresh = new List<LogLine>(BatchLines);
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < BatchLines && _queue.Reader.TryRead(out var item))
             {
-                batch.Add(new LogLine(++_number, item.At, item.IsError, item.Text));
+                var line = new LogLine(++_number, item.At, item.IsError, item.Text);
+                batch.Add(line);
+                if (item.Kind != Kind.Old)
+                {
+                    fresh.Add(line);
+                }
+
+                if (item.Kind == Kind.Note)
+                {
+                    notes.Add(line);
+                }
             }
 
-            try
-            {
-                _file.Write(batch);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _logger.LogError(ex, "Could not write the log of {Clone}/{Component} to {Path}",
-                    _clone, _component, _file.Path);
-            }
-
+            WriteNotes(notes);
             Ring.Add(batch);
-            _feed.Publish(new LogLinesWritten(_clone, _component, batch.ToArray()));
+            if (fresh.Count > 0)
+            {
+                _feed.Publish(new LogLinesWritten(_clone, _component, fresh.ToArray()));
+            }
+
             batch.Clear();
+            notes.Clear();
+            fresh.Clear();
         }
     }
+
+    private void WriteNotes(List<LogLine> notes)
+    {
+        if (notes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _notes.Write(notes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(ex, "Could not write the notes of {Clone}/{Component} to {Path}",
+                _clone, _component, _notes.Path);
+        }
+    }
+
+    private enum Kind
+    {
+        Output,
+        Note,
+        Old,
+    }
+
+    private readonly record struct Item(DateTimeOffset At, bool IsError, string Text, Kind Kind);
 }

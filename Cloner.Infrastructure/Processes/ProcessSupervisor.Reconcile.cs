@@ -9,10 +9,8 @@ public sealed partial class ProcessSupervisor
 {
     /// <summary>
     /// Run once at start. A recorded process that is still the same one (pid, start ticks and
-    /// command line) is re-adopted. Its pipes ended with the Cloner that started it, so its
-    /// output is no longer captured, and its next write to stdout or stderr gets EPIPE or
-    /// SIGPIPE, which ends many programs; it is then restarted with fresh pipes if wanted.
-    /// Keeping output across Cloner restarts would need a log relay process per component.
+    /// command line) is re-adopted: its log relays kept writing while no Cloner ran, so the
+    /// ring is filled from their files and their tails follow on from there.
     /// </summary>
     public async Task ReconcileAsync(
         IReadOnlyList<(Clone Clone, Blueprint? Blueprint)> clones,
@@ -98,18 +96,19 @@ public sealed partial class ProcessSupervisor
 
     private async Task AdoptAsync(SupervisedComponent entry, ComponentRecord record, int pid)
     {
+        entry.Log.Follow();
         var run = new ComponentRun
         {
             Pid = pid,
             StartTicks = record.ProcessStartTicks,
             CommandLine = record.CommandLine,
             StartedAt = record.StartedAt ?? _time.GetUtcNow(),
+            Relays = RelaysEndAsync(RelaysOf(entry.Log.Folder)),
         };
         entry.Run = run;
-        _logger.LogInformation(
-            "Re-adopted {Clone}/{Component} ({Pid}); its output is not captured",
+        _logger.LogInformation("Re-adopted {Clone}/{Component} ({Pid}) with its log relays",
             record.CloneName, record.Component, pid);
-        entry.Log.Note($"re-adopted pid {pid} after a Cloner restart; its output is not captured");
+        entry.Log.Note($"re-adopted pid {pid} after a Cloner restart");
         _ = WatchAdoptedAsync(entry, run);
 
         if (!record.WantedRunning || entry.Spec is null)
@@ -119,6 +118,31 @@ public sealed partial class ProcessSupervisor
         }
 
         await SaveAsync(entry, record with { State = ComponentState.Running, Message = null });
+    }
+
+    /// <summary>
+    /// The svlogd processes (pid and start ticks) that write a component's log folder, found
+    /// by their command line, since a re-adopted run's relays are not this Cloner's children.
+    /// </summary>
+    private static List<ProcStat> RelaysOf(string folder)
+    {
+        var expected = new[] { false, true }
+            .Select(e => " " + ComponentLog.StreamFolder(folder, e))
+            .ToList();
+        return ProcFs.All()
+            .Where(s => s.Comm == "svlogd" && !s.IsZombie
+                && ProcFs.CommandLine(s.Pid) is { } line
+                && expected.Any(e => line.EndsWith(e, StringComparison.Ordinal)))
+            .ToList();
+    }
+
+    private async Task RelaysEndAsync(List<ProcStat> relays)
+    {
+        while (relays.Any(r => ProcFs.Stat(r.Pid) is { IsZombie: false } now
+            && now.StartTicks == r.StartTicks))
+        {
+            await Task.Delay(_relayPoll);
+        }
     }
 
     /// <summary>

@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Live;
@@ -13,9 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>
-/// Runs components as real processes: each start goes through util-linux <c>setsid</c> so the
-/// component leads a session and process group of its own, and a stop signals that whole
-/// group. One gate per component keeps starts and stops of it in order.
+/// Runs components as real processes that do not depend on Cloner: each is spawned with
+/// <see cref="PosixSpawn"/> as the leader of a session and process group of its own, its
+/// stdout and stderr go through pipes to two log relays (<see cref="LogRelay"/>, runit's
+/// svlogd) that Cloner does not hold, and Cloner follows the relays' files. A stop signals the
+/// whole group. One gate per component keeps starts and stops of it in order.
 /// </summary>
 public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisposable
 {
@@ -25,6 +25,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     public const string DataDirVariable = "CLONER_DATA_DIR";
 
     private static readonly TimeSpan _adoptedPoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan _relayPoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan _groupPoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan _reapWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _outputWait = TimeSpan.FromSeconds(1);
@@ -126,11 +127,12 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             return entry.Log.Ring.Tail(count);
         }
 
-        return RotatingLogFile.ReadTail(LogFilePath(clone, component), count);
+        return ComponentLog.ReadFiles(ComponentLogsDir(clone, component), count);
     }
 
+    /// <summary>The stdout relay's <c>current</c> file; stderr's is beside it in err/.</summary>
     public string LogFilePath(string clone, string component) =>
-        Path.Combine(CloneLogsDir(clone), FileName(component, "component") + ".log");
+        ComponentLog.CurrentPath(ComponentLogsDir(clone, component), isError: false);
 
     public async Task ForgetAsync(string clone, CancellationToken cancellationToken)
     {
@@ -194,7 +196,6 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         {
             entry.CancelPendingRestart();
             await entry.Log.DisposeAsync();
-            entry.Run?.Process?.Dispose();
         }
 
         _shutdown.Dispose();
@@ -225,7 +226,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             new ComponentLog(
                 key.Clone,
                 key.Component,
-                LogFilePath(key.Clone, key.Component),
+                ComponentLogsDir(key.Clone, key.Component),
                 _options.LogRingLines,
                 _feed,
                 _time,
@@ -286,70 +287,42 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 + "or is not executable; install it or fix the command in the blueprint";
         }
 
-        var setsid = CommandPath.Resolve(
-            "setsid", Environment.GetEnvironmentVariable("PATH"), "/");
-        if (setsid is null)
+        var svlogd = LogRelay.Find();
+        if (svlogd is null)
         {
-            return "util-linux 'setsid' was not found on PATH; install util-linux";
+            return "runit's svlogd, the log relay of every component, was not found on PATH; "
+                + $"install the Debian package {LogRelay.Package}";
         }
 
-        var start = new ProcessStartInfo
-        {
-            FileName = setsid,
-            WorkingDirectory = clone.Folder,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(command);
-        foreach (var arg in spec.Args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Clear();
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)
-                ?? throw new Win32Exception("the process did not start");
-        }
-        catch (Win32Exception ex)
-        {
-            return $"starting '{spec.Command}' failed: {ex.Message}";
-        }
-
-        process.StandardInput.Close();
-        var launchedAs = string.Join(' ', [setsid, .. start.ArgumentList]);
+        // The tails start at the files' ends before anything new is written; what is there
+        // already fills the ring once, as history.
+        entry.Log.Follow();
         var started = _time.GetUtcNow();
-        var pid = process.Id;
-        var (stat, commandLine) = await AfterExecAsync(pid, launchedAs);
+        var (pid, relays, failure) = Spawn(entry, clone, spec, command, svlogd, environment);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var exit = ChildReaper.Watch(pid);
+        var commandLine = await CommandLineAfterExecAsync(pid);
+        var stat = ProcFs.Stat(pid);
         if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
         {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            return $"the process {pid} did not lead its own process group after setsid; "
-                + "check that util-linux setsid is the one on PATH";
+            ProcFs.SignalGroup(pid, ProcFs.SigKill);
+            return $"the process {pid} did not lead its own process group after posix_spawn; "
+                + "this glibc may not support POSIX_SPAWN_SETSID (glibc 2.26 or later does)";
         }
 
         var run = new ComponentRun
         {
-            Pid = process.Id,
+            Pid = pid,
             StartTicks = stat?.StartTicks,
             CommandLine = commandLine,
             StartedAt = started,
-            Process = process,
+            Relays = Task.WhenAll(relays.Select(r => ChildReaper.Watch(r))),
         };
         entry.Run = run;
-        run.Output = Task.WhenAll(
-            PumpAsync(entry, process.StandardOutput.BaseStream, isError: false),
-            PumpAsync(entry, process.StandardError.BaseStream, isError: true));
 
         _logger.LogInformation("Started {Clone}/{Component} as {Pid}: {Command}",
             clone.Name, spec.Name, run.Pid, command);
@@ -367,40 +340,80 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             Message = null,
         });
 
-        _ = WatchChildAsync(entry, run, process);
+        _ = WatchChildAsync(entry, run, exit);
         _ = PromoteAsync(entry, run, spec.StartSeconds);
         return null;
     }
 
     /// <summary>
-    /// Waits until setsid has exec'd the command (the command line is no longer setsid's),
-    /// then reads the process once. Null when it is gone already: its exit is handled then.
+    /// The command line once the exec is through. posix_spawn returns when the kernel lets go
+    /// of the vfork'd child, a moment before the new program's arguments are in place, and
+    /// /proc shows an empty command line meanwhile. Null when the process ended already.
     /// </summary>
-    private async Task<(
-        ProcStat? Stat, string? CommandLine)> AfterExecAsync(int pid, string launchedAs)
+    private async Task<string?> CommandLineAfterExecAsync(int pid)
     {
-        // Until the fork has exec'd setsid the child shows Cloner's own command line, and while
-        // an exec is under way it shows an empty one. Only once it shows neither those nor
-        // setsid's has setsid() run, so the process group is read after the command line.
-        var own = ProcFs.CommandLine(Environment.ProcessId);
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(2);
         while (true)
         {
             var commandLine = ProcFs.CommandLine(pid);
-            var settled = !string.IsNullOrEmpty(commandLine)
-                && commandLine != launchedAs && commandLine != own;
-            var stat = ProcFs.Stat(pid);
-            if (stat is null || stat.IsZombie)
+            if (ProcFs.Stat(pid) is null or { IsZombie: true })
             {
-                return (null, null);
+                return null;
             }
 
-            if (settled || _time.GetUtcNow() > deadline)
+            if (!string.IsNullOrEmpty(commandLine) || _time.GetUtcNow() > deadline)
             {
-                return (stat, commandLine);
+                return commandLine;
             }
 
-            await Task.Delay(5);
+            await Task.Delay(2);
+        }
+    }
+
+    /// <summary>
+    /// Starts the two relays on fresh pipes, then the component with stdin from /dev/null and
+    /// the pipes' write ends as stdout and stderr, and closes Cloner's copies of all four ends:
+    /// only the component's group writes the pipes and only the relays read them.
+    /// </summary>
+    private (int Pid, List<int> Relays, string? Failure) Spawn(
+        SupervisedComponent entry,
+        Clone clone,
+        ComponentSpec spec,
+        string command,
+        string svlogd,
+        Dictionary<string, string> environment)
+    {
+        var relays = new List<int>();
+        var ends = new List<int>();
+        try
+        {
+            var output = PosixSpawn.Pipe();
+            ends.AddRange([output.Read, output.Write]);
+            var errors = PosixSpawn.Pipe();
+            ends.AddRange([errors.Read, errors.Write]);
+            foreach (var (isError, readEnd) in new[] { (false, output.Read), (true, errors.Read) })
+            {
+                var relay = LogRelay.Start(
+                    svlogd, ComponentLog.StreamFolder(entry.Log.Folder, isError), readEnd);
+                relays.Add(relay);
+                _ = ChildReaper.Watch(relay);
+            }
+
+            var pid = PosixSpawn.Spawn(command, [command, .. spec.Args], environment,
+                clone.Folder, stdin: -1, stdout: output.Write, stderr: errors.Write);
+            return (pid, relays, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The relays end by themselves at EOF once the pipe ends are closed below.
+            return (0, relays, $"starting '{spec.Command}' failed: {ex.Message}");
+        }
+        finally
+        {
+            foreach (var end in ends)
+            {
+                PosixSpawn.Close(end);
+            }
         }
     }
 
@@ -437,29 +450,13 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         || key.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
         || key.StartsWith("CLONER_", StringComparison.Ordinal);
 
-    private async Task PumpAsync(SupervisedComponent entry, Stream stream, bool isError)
-    {
-        try
-        {
-            await LineFramer.PumpAsync(stream, _time,
-                lines => entry.Log.AppendAsync(isError, lines), CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException
-            or InvalidOperationException or OperationCanceledException)
-        {
-            _logger.LogDebug(ex, "The output of {Clone}/{Component} ended early",
-                entry.Clone, entry.Component);
-        }
-    }
-
     private async Task WatchChildAsync(
-        SupervisedComponent entry, ComponentRun run, Process process)
+        SupervisedComponent entry, ComponentRun run, Task<int?> exit)
     {
         int? exitCode;
         try
         {
-            await process.WaitForExitAsync(_shutdown.Token);
-            exitCode = process.ExitCode;
+            exitCode = await exit.WaitAsync(_shutdown.Token);
         }
         catch (OperationCanceledException)
         {
@@ -499,7 +496,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 entry.Clone, entry.Component, run.Pid);
         }
 
-        await WaitAsync(run.Output, _outputWait);
+        await DrainAsync(entry, run);
         run.Exit.TrySetResult(exitCode);
         if (!run.StopRequested)
         {
@@ -531,7 +528,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 && entry.Record.State == ComponentState.Starting)
             {
                 // A command that is a wrapper script (a pyenv shim, say) execs the real program
-                // after setsid did; record the command line it settled on, which is what a
+                // after the spawn did; record the command line it settled on, which is what a
                 // later Cloner compares against before it re-adopts the process.
                 run.CommandLine = ProcFs.CommandLine(run.Pid) ?? run.CommandLine;
                 await SaveAsync(entry, entry.Record with
@@ -559,7 +556,6 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             }
 
             entry.Run = null;
-            run.Process?.Dispose();
             var uptime = _time.GetUtcNow() - run.StartedAt;
             var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 ?? "unknown";
@@ -694,16 +690,10 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 entry.Clone, entry.Component, run.Pid);
         }
 
-        if (run.Process is { } process)
-        {
-            await WaitAsync(process.WaitForExitAsync(), _reapWait);
-        }
-
         await WaitAsync(run.Exit.Task, _reapWait);
-        await WaitAsync(run.Output, _outputWait);
+        await DrainAsync(entry, run);
         var exitCode = run.Exit.Task.IsCompleted ? run.Exit.Task.Result : null;
         entry.Run = null;
-        run.Process?.Dispose();
 
         _logger.LogInformation("Stopped {Clone}/{Component} ({Pid}), exit code {ExitCode}",
             entry.Clone, entry.Component, run.Pid, exitCode);
@@ -829,6 +819,16 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         return record;
     }
 
+    /// <summary>
+    /// Waits for the run's relays to end (at EOF, once its group is gone) and for the tails to
+    /// read what they wrote, so the run's last lines come before the note of its end.
+    /// </summary>
+    private static async Task DrainAsync(SupervisedComponent entry, ComponentRun run)
+    {
+        await WaitAsync(run.Relays, _outputWait);
+        await entry.Log.CatchUpAsync(_outputWait);
+    }
+
     private static async Task WaitAsync(Task task, TimeSpan timeout)
     {
         try
@@ -845,6 +845,9 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     private string CloneLogsDir(string clone) =>
         Path.Combine(_options.LogsDir, FileName(clone, "clone"));
+
+    private string ComponentLogsDir(string clone, string component) =>
+        Path.Combine(CloneLogsDir(clone), FileName(component, "component"));
 
     /// <summary>
     /// A clone or component name as a file name; refuses anything that could leave the folder.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Processes;
@@ -55,8 +54,9 @@ internal sealed class SupervisedComponent(string clone, string component, Compon
 }
 
 /// <summary>
-/// One start of a component until it exits. <see cref="Process"/> is null for a run that was
-/// re-adopted after a Cloner restart: it is not our child, so its end is found by polling.
+/// One start of a component until it exits. A run started by this supervisor is its child
+/// (reaped by <see cref="ChildReaper"/>, with its exit code); a run re-adopted after a Cloner
+/// restart is not, so its end is found by polling /proc.
 /// </summary>
 internal sealed class ComponentRun
 {
@@ -68,16 +68,17 @@ internal sealed class ComponentRun
 
     public required DateTimeOffset StartedAt { get; init; }
 
-    public Process? Process { get; init; }
-
     /// <summary>
     /// Completes with the exit code (null when unknown) once the leader is gone.
     /// </summary>
     public TaskCompletionSource<int?> Exit { get; } =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The pipe readers; done once every process holding the pipes is gone.</summary>
-    public Task Output { get; set; } = Task.CompletedTask;
+    /// <summary>
+    /// The run's two log relays; done once both ended, at EOF, when every process that held
+    /// the pipes is gone.
+    /// </summary>
+    public Task Relays { get; init; } = Task.CompletedTask;
 
     private volatile bool _stopRequested;
 

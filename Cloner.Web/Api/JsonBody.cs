@@ -23,6 +23,13 @@ public static class JsonBody
                 ? (null, BodyError($"is null; send a JSON object like {example}"))
                 : (body, null);
         }
+        catch (JsonException ex) when (ex.InnerException?.GetType().Name == "JsonReaderException")
+        {
+            // The text is not JSON at all (cut short, a stray comma): no field is to blame.
+            return (null, BodyError(
+                $"is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine}); " +
+                $"send a JSON object like {example}"));
+        }
         catch (JsonException ex)
         {
             return (null, FieldError(ex.Path, example));

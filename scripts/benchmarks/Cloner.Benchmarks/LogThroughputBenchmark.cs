@@ -87,13 +87,15 @@ internal static class LogThroughputBenchmark
     }
 
     /// <summary>
-    /// Counts the numbered lines over the file and its backups, oldest first, and whether
-    /// they run 1, 2, 3, ... without a gap or a repeat.
+    /// Counts the numbered lines over the relay's <c>current</c> file and the files svlogd
+    /// rotated out of it (named <c>@&lt;tai64n&gt;.s</c>, so their names sort oldest first),
+    /// and whether they run 1, 2, 3, ... without a gap or a repeat.
     /// </summary>
     private static (long Count, bool InOrder) CountFile(string path)
     {
-        var files = Enumerable.Range(1, 9).Reverse()
-            .Select(n => path + "." + n.ToString(CultureInfo.InvariantCulture))
+        var folder = Path.GetDirectoryName(path)!;
+        var files = Directory.GetFiles(folder, "@*")
+            .Order(StringComparer.Ordinal)
             .Append(path)
             .Where(File.Exists);
         long count = 0;
@@ -102,9 +104,10 @@ internal static class LogThroughputBenchmark
         {
             foreach (var text in File.ReadLines(file))
             {
-                // "<24-char time> out <text>"
-                if (text.Length > 29 && text.AsSpan(25, 4) is "out "
-                    && long.TryParse(text.AsSpan(29), CultureInfo.InvariantCulture, out var value))
+                // svlogd -tt: "<yyyy-mm-dd_hh:mm:ss.xxxxx> <text>"
+                var space = text.IndexOf(' ');
+                if (space > 0
+                    && long.TryParse(text.AsSpan(space + 1), CultureInfo.InvariantCulture, out var value))
                 {
                     count++;
                     inOrder &= value == count;

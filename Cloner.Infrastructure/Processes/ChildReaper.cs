@@ -1,0 +1,105 @@
+using System.Runtime.InteropServices;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// Reaps the children spawned through <see cref="PosixSpawn"/>: one thread for the whole
+/// process polls <c>waitpid(pid, WNOHANG)</c> for each of them every
+/// <see cref="Poll"/>. It outlives any supervisor, the way init outlives a dead Cloner, so no
+/// child is left a zombie. .NET's own SIGCHLD handling waits only for the pids of the
+/// <see cref="System.Diagnostics.Process"/> objects it started (SIGCHLD is not ignored), so it
+/// does not take these exit codes.
+/// </summary>
+public static class ChildReaper
+{
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    private const int NoHang = 1; // WNOHANG
+    private const int Interrupted = 4; // EINTR
+
+    private static readonly Lock _gate = new();
+    private static readonly Dictionary<int, TaskCompletionSource<int?>> _children = [];
+    private static Thread? _thread;
+
+    /// <summary>
+    /// Completes with the child's exit code (128 + the signal for one killed by a signal),
+    /// or null when it could not be known. Call right after the spawn.
+    /// </summary>
+    public static Task<int?> Watch(int pid)
+    {
+        lock (_gate)
+        {
+            if (!_children.TryGetValue(pid, out var exit))
+            {
+                exit = new TaskCompletionSource<int?>(
+                    TaskCreationOptions.RunContinuationsAsynchronously);
+                _children[pid] = exit;
+            }
+
+            if (_thread is null)
+            {
+                _thread = new Thread(Loop) { IsBackground = true, Name = "Cloner child reaper" };
+                _thread.Start();
+            }
+
+            return exit.Task;
+        }
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            Thread.Sleep(Poll);
+            List<KeyValuePair<int, TaskCompletionSource<int?>>> children;
+            lock (_gate)
+            {
+                children = _children.ToList();
+            }
+
+            foreach (var (pid, exit) in children)
+            {
+                int? code;
+                int result;
+                do
+                {
+                    result = waitpid(pid, out var status, NoHang);
+                    code = Decode(status);
+                }
+                while (result < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+                if (result == 0)
+                {
+                    continue;
+                }
+
+                if (result < 0)
+                {
+                    // ECHILD: someone else reaped it; its exit code is lost.
+                    code = null;
+                }
+
+                lock (_gate)
+                {
+                    _children.Remove(pid);
+                }
+
+                exit.TrySetResult(code);
+            }
+        }
+    }
+
+    private static int? Decode(int status)
+    {
+        var signal = status & 0x7f;
+        if (signal == 0)
+        {
+            return (status >> 8) & 0xff;
+        }
+
+        return signal == 0x7f ? null : 128 + signal;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int waitpid(int pid, out int status, int options);
+}

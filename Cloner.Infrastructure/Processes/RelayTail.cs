@@ -1,0 +1,239 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// Follows the <c>current</c> file of one log relay: it reads what was added every
+/// <see cref="Poll"/> while lines come, and backs off to <see cref="IdlePoll"/> while none do
+/// (a quiet component then costs a tenth of the reads; its next line shows up to a second
+/// late), frames it with <see cref="LineFramer"/> (a line over 64 KiB is cut, bytes that
+/// are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's time
+/// stamp and hands the lines on. When svlogd rotates the file (the path names another inode)
+/// the rest of the old file is read before the new one.
+/// </summary>
+internal sealed class RelayTail : IAsyncDisposable
+{
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
+    private const int ChunkBytes = 128 * 1024;
+    private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
+    private const int InodeOffset = 8; // st_ino follows st_dev on both
+    private const int SizeOffset = 48; // st_size, on x86-64 and arm64 alike
+
+    private readonly string _path;
+    private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly byte[] _chunk = new byte[ChunkBytes];
+    private LineFramer _framer = new();
+    private FileStream? _stream;
+    private long _inode = -1;
+    private long _startAt;
+    private long _rounds;
+    private TimeSpan _delay = Poll;
+    private Task _loop = Task.CompletedTask;
+
+    public RelayTail(
+        string path,
+        Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> deliver,
+        ILogger logger)
+    {
+        _path = path;
+        _deliver = deliver;
+        _logger = logger;
+    }
+
+    public string Path => _path;
+
+    /// <summary>
+    /// Starts following from the file's end as it is now; returns that length (0 when there is
+    /// no file yet), up to which earlier lines can be read with <see cref="LogRelay.ReadTail"/>.
+    /// </summary>
+    public long Begin()
+    {
+        var (inode, length) = StatPath(_path);
+        _startAt = inode >= 0 ? length : 0;
+        _loop = Task.Run(LoopAsync);
+        return _startAt;
+    }
+
+    /// <summary>
+    /// Waits until a read that began after this call has ended, so whatever was in the file
+    /// then has been handed on; false at the timeout.
+    /// </summary>
+    public async Task<bool> CatchUpAsync(TimeSpan timeout)
+    {
+        var target = Interlocked.Read(ref _rounds) + 2;
+        var deadline = DateTime.UtcNow + timeout;
+        while (Interlocked.Read(ref _rounds) < target)
+        {
+            if (DateTime.UtcNow > deadline || _loop.IsCompleted)
+            {
+                return false;
+            }
+
+            Wake();
+            await Task.Delay(5);
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stream?.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Cuts the current wait short, so the next read starts now.</summary>
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var added = await ReadAddedAsync();
+                _delay = added
+                    ? Poll
+                    : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(ex, "Could not read the log relay file {Path}", _path);
+                _stream?.Dispose();
+                _stream = null;
+            }
+
+            Interlocked.Increment(ref _rounds);
+            try
+            {
+                await _wake.WaitAsync(_delay, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads what was added since the last read; true when there was anything.</summary>
+    private async Task<bool> ReadAddedAsync()
+    {
+        if (_stream is null && !Open())
+        {
+            return false;
+        }
+
+        var added = await ReadToEndAsync();
+        var (pathInode, _) = StatPath(_path);
+        if (pathInode >= 0 && pathInode != _inode)
+        {
+            // Rotated: what svlogd wrote before the rename is still in the old inode.
+            added |= await ReadToEndAsync();
+            _stream!.Dispose();
+            _stream = null;
+            _framer = new LineFramer();
+            _startAt = 0;
+            if (Open())
+            {
+                added |= await ReadToEndAsync();
+            }
+        }
+
+        return added;
+    }
+
+    private bool Open()
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(_path, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        _inode = StatHandle(stream);
+        stream.Position = Math.Min(_startAt, stream.Length);
+        _stream = stream;
+        return true;
+    }
+
+    private async Task<bool> ReadToEndAsync()
+    {
+        var any = false;
+        int read;
+        while ((read = _stream!.Read(_chunk, 0, _chunk.Length)) > 0)
+        {
+            any = true;
+            _framer.Push(_chunk.AsSpan(0, read));
+            var lines = _framer.TakeLines();
+            if (lines.Count > 0)
+            {
+                await _deliver(lines.Select(LogRelay.Parse).ToList());
+            }
+        }
+
+        return any;
+    }
+
+    private static (long Inode, long Length) StatPath(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatBytes];
+        if (stat(path, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return (-1, 0);
+        }
+
+        return (MemoryMarshal.Read<long>(buffer[InodeOffset..]),
+            MemoryMarshal.Read<long>(buffer[SizeOffset..]));
+    }
+
+    private static long StatHandle(FileStream stream)
+    {
+        Span<byte> buffer = stackalloc byte[StatBytes];
+        var fd = (int)stream.SafeFileHandle.DangerousGetHandle();
+        return fstat(fd, ref MemoryMarshal.GetReference(buffer)) == 0
+            ? MemoryMarshal.Read<long>(buffer[InodeOffset..])
+            : -1;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path,
+        ref byte buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fstat(int fd, ref byte buffer);
+}
