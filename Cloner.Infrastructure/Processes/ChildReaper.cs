@@ -9,6 +9,10 @@ namespace Cloner.Infrastructure.Processes;
 /// child is left a zombie. .NET's own SIGCHLD handling waits only for the pids of the
 /// <see cref="System.Diagnostics.Process"/> objects it started (SIGCHLD is not ignored), so it
 /// does not take these exit codes.
+/// Known shortcoming: the polling costs CPU in proportion to the children (each component
+/// and its two log relays): with 100 clones of 3 components, the reaper and the relay tails
+/// together keep an otherwise idle Cloner at about 5 % of one core. Waiting on a pidfd per
+/// child (pidfd_open, one epoll thread) would cost nothing while nothing exits.
 /// </summary>
 public static class ChildReaper
 {
