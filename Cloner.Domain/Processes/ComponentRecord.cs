@@ -46,3 +46,15 @@ public sealed record ResourceSample(
 
 /// <summary>One line a component wrote, as framed and time-stamped by the supervisor.</summary>
 public sealed record LogLine(long Number, DateTimeOffset At, bool IsError, string Text);
+
+/// <summary>
+/// The whole server as the process monitor last saw it: CPU over all cores, memory, and the
+/// disk that holds the clones' folders.
+/// </summary>
+public sealed record HostSample(
+    double CpuPercent,
+    long MemoryTotalBytes,
+    long MemoryAvailableBytes,
+    long DiskTotalBytes,
+    long DiskFreeBytes,
+    DateTimeOffset At);

@@ -31,6 +31,7 @@ public sealed class ResourceMonitor(
         _history = [];
     private readonly Dictionary<(string Clone, string Component), ResourceSample> _latest = [];
     private Dictionary<(int Pid, long StartTicks), long> _ticksBefore = [];
+    private (long Busy, long Total)? _hostTicks;
     private DateTimeOffset? _before;
 
     public ResourceSample? Latest(string clone, string component)
@@ -53,9 +54,21 @@ public sealed class ResourceMonitor(
     }
 
     /// <summary>Takes one round of samples now and publishes them.</summary>
+    /// <summary>The server's totals of the last round, or null before the first.</summary>
+    public HostSample? Host { get; private set; }
+
     public void SampleOnce()
     {
         var now = time.GetUtcNow();
+        try
+        {
+            (Host, _hostTicks) = HostStats.Read(_hostTicks, supervisor.ClonesRoot, now);
+        }
+        catch (IOException ex)
+        {
+            logger.LogWarning(ex, "Could not read the host's CPU and memory from /proc");
+        }
+
         var stats = ProcFs.All();
         var byGroup = stats.Where(s => !s.IsZombie).ToLookup(s => s.ProcessGroup);
         var elapsed = _before is { } before ? now - before : TimeSpan.Zero;

@@ -11,7 +11,8 @@ namespace Cloner.Tests.Processes;
 /// </summary>
 public sealed class ComponentLogTests : IAsyncLifetime
 {
-    private readonly SupervisorHarness _harness = new();
+    // The ring at its default bound, so the flood test can see the bound hold.
+    private readonly SupervisorHarness _harness = new(ringLines: 10_000);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -60,6 +61,9 @@ public sealed class ComponentLogTests : IAsyncLifetime
         }
 
         Assert.Equal(total, published);
+
+        // In memory the supervisor keeps only its bounded ring of recent lines, not all 50,000.
+        Assert.Equal(10_000, _harness.Supervisor.Tail("bot1", "flood", total).Count);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private readonly bool _ownsRoot;
 
     public SupervisorHarness(string? root = null, InMemoryComponentStore? store = null,
-        bool stopOnShutdown = true)
+        bool stopOnShutdown = true, int ringLines = 100_000)
     {
         _ownsRoot = root is null;
         Root = root ?? Directory.CreateTempSubdirectory("cloner-proc-").FullName;
@@ -29,7 +29,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             DataDir = Path.Combine(Root, "data"),
             ClonesRoot = Path.Combine(Root, "bots"),
             BlueprintsDir = Path.Combine(Root, "blueprints"),
-            LogRingLines = 100_000,
+            LogRingLines = ringLines,
             StopComponentsOnShutdown = stopOnShutdown,
         };
         Store = store ?? new InMemoryComponentStore();

@@ -27,18 +27,23 @@ public static class Display
     public static string Cpu(ResourceSample? sample) =>
         sample is null ? "-" : sample.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture) + " %";
 
-    public static string Memory(ResourceSample? sample)
-    {
-        if (sample is null)
-        {
-            return "-";
-        }
+    public static string Memory(ResourceSample? sample) =>
+        sample is null ? "-" : Bytes(sample.MemoryBytes);
 
-        var mib = sample.MemoryBytes / 1024.0 / 1024.0;
+    public static string Bytes(long bytes)
+    {
+        var mib = bytes / 1024.0 / 1024.0;
         return mib >= 1024
             ? (mib / 1024).ToString("0.00", CultureInfo.InvariantCulture) + " GiB"
             : mib.ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
     }
+
+    /// <summary>The server's totals in one line, for the head of the clone list.</summary>
+    public static string Host(HostSample host) =>
+        $"Host: CPU {host.CpuPercent.ToString("0.0", CultureInfo.InvariantCulture)} %, " +
+        $"memory {Bytes(host.MemoryTotalBytes - host.MemoryAvailableBytes)} of " +
+        $"{Bytes(host.MemoryTotalBytes)} used, clones' disk {Bytes(host.DiskFreeBytes)} free " +
+        $"of {Bytes(host.DiskTotalBytes)}";
 
     /// <summary>How long the current run has been up, or "-" when nothing runs.</summary>
     public static string Uptime(ComponentRecord record, DateTimeOffset now)

@@ -65,6 +65,9 @@ public sealed partial class CloneList : IAsyncDisposable
     [Inject]
     public required TimeProvider Time { get; init; }
 
+    /// <summary>The server's totals from the process monitor, refreshed with every render.</summary>
+    private HostSample? HostTotals => Services.GetService<ResourceMonitor>()?.Host;
+
     private SampleHistory History => _history ??= new SampleHistory(
         Services.GetService<ResourceMonitor>() is { } monitor ? monitor.History : (_, _) => []);
 
