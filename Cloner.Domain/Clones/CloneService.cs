@@ -28,12 +28,16 @@ public sealed class CloneService(
 
     public BlueprintCatalogSnapshot Blueprints() => catalog.Read();
 
-    public async Task<CreateOutcome> CreateAsync(CreateCloneRequest request, CancellationToken cancellationToken)
+    public async Task<CreateOutcome> CreateAsync(
+        CreateCloneRequest request, CancellationToken cancellationToken)
     {
         var blueprint = catalog.Read().Find(request.Blueprint)
             ?? throw new CloneValidationException(new Dictionary<string, string[]>
             {
-                ["blueprint"] = [$"there is no blueprint named '{CloneRequestRules.Printable(request.Blueprint)}'"],
+                ["blueprint"] =
+                [
+                    $"there is no blueprint named '{CloneRequestRules.Printable(request.Blueprint)}'",
+                ],
             });
 
         var errors = CloneRequestRules.Check(request, blueprint);
@@ -66,19 +70,23 @@ public sealed class CloneService(
     public async Task<DeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         using var _ = await locks.AcquireAsync(name, cancellationToken);
-        var clone = await clones.FindAsync(name, cancellationToken) ?? throw new UnknownCloneException(name);
+        var clone = await clones.FindAsync(name, cancellationToken)
+            ?? throw new UnknownCloneException(name);
         return await remover.DeleteAsync(clone, catalog.Read().Find(clone.Blueprint));
     }
 
-    public Task<ComponentRecord> StartComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+    public Task<ComponentRecord> StartComponentAsync(
+        string clone, string component, CancellationToken cancellationToken) =>
         OnComponentAsync(clone, component, cancellationToken,
             (c, spec) => supervisor.StartAsync(c, spec, CancellationToken.None));
 
-    public Task<ComponentRecord> StopComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+    public Task<ComponentRecord> StopComponentAsync(
+        string clone, string component, CancellationToken cancellationToken) =>
         OnComponentAsync(clone, component, cancellationToken,
             (c, spec) => supervisor.StopAsync(c, spec, CancellationToken.None));
 
-    public Task<ComponentRecord> RestartComponentAsync(string clone, string component, CancellationToken cancellationToken) =>
+    public Task<ComponentRecord> RestartComponentAsync(
+        string clone, string component, CancellationToken cancellationToken) =>
         OnComponentAsync(clone, component, cancellationToken, async (c, spec) =>
         {
             await supervisor.StopAsync(c, spec, CancellationToken.None);
@@ -104,7 +112,8 @@ public sealed class CloneService(
         return new CloneDetails(View(clone, catalog.Read().Find(clone.Blueprint)), steps);
     }
 
-    /// <summary>The last lines of a component's log; throws for an unknown clone or component.</summary>
+    /// <summary>The last lines of a component's log; throws for an unknown clone or component.
+    /// </summary>
     public async Task<IReadOnlyList<LogLine>> TailAsync(string clone, string component, int count,
         CancellationToken cancellationToken)
     {
@@ -112,7 +121,8 @@ public sealed class CloneService(
         return supervisor.Tail(clone, spec.Name, Math.Clamp(count, 0, 100_000));
     }
 
-    public async Task<string> LogFileAsync(string clone, string component, CancellationToken cancellationToken)
+    public async Task<string> LogFileAsync(
+        string clone, string component, CancellationToken cancellationToken)
     {
         var (_, spec) = await FindComponentAsync(clone, component, cancellationToken);
         return supervisor.LogFilePath(clone, spec.Name);
@@ -220,13 +230,16 @@ public sealed class CloneService(
             ?? throw new UnknownCloneException(cloneName);
         var blueprint = catalog.Read().Find(clone.Blueprint)
             ?? throw new CloneRequestException(
-                $"Clone '{cloneName}' was made from blueprint '{clone.Blueprint}', which is no longer in the blueprints folder.");
+                $"Clone '{cloneName}' was made from blueprint '{clone.Blueprint}', " +
+                "which is no longer in the blueprints folder.");
         var spec = blueprint.FindComponent(component)
-            ?? throw new UnknownComponentException(cloneName, component, blueprint.Components.Select(c => c.Name));
+            ?? throw new UnknownComponentException(
+                cloneName, component, blueprint.Components.Select(c => c.Name));
         return (clone, spec);
     }
 
-    /// <summary>The name asked for, or the blueprint's prefix with the lowest free number.</summary>
+    /// <summary>The name asked for, or the blueprint's prefix with the lowest free number.
+    /// </summary>
     private async Task<(string Name, int Number)> PickNameAsync(
         CreateCloneRequest request, Blueprint blueprint, CancellationToken cancellationToken)
     {
@@ -249,7 +262,8 @@ public sealed class CloneService(
         }
     }
 
-    private (string Name, int Number) Pick(string? asked, Blueprint blueprint, IReadOnlyList<Clone> existing)
+    private (string Name, int Number) Pick(
+        string? asked, Blueprint blueprint, IReadOnlyList<Clone> existing)
     {
         HashSet<string> names;
         HashSet<int> numbers;

@@ -29,7 +29,8 @@ public sealed class CloneCreator(
     private const string PasswordAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    /// <summary>Stops the process at the named step, for the fault-injection tests of recovery.</summary>
+    /// <summary>Called after each step; fault injection kills Cloner here to test recovery.
+    /// </summary>
     public Action<string>? AfterStep { get; set; }
 
     public async Task<CreateOutcome> CreateAsync(
@@ -66,7 +67,8 @@ public sealed class CloneCreator(
             return new CreateOutcome(name, null, run.Events, failed.Step, failed.Reason);
         }
 
-        return new CreateOutcome(name, state.Clone is null ? null : View(state), run.Events, null, null);
+        var view = state.Clone is null ? null : View(state);
+        return new CreateOutcome(name, view, run.Events, null, null);
     }
 
     private async Task RunAsync(
@@ -172,7 +174,9 @@ public sealed class CloneCreator(
 
     private async Task<int> ClaimPortAsync(string clone, PortSlot slot)
     {
-        var claimed = (await claims.ListAsync(CancellationToken.None)).Select(c => c.Port).ToHashSet();
+        var claimed = (await claims.ListAsync(CancellationToken.None))
+            .Select(c => c.Port)
+            .ToHashSet();
         for (var port = slot.From; port <= slot.To; port++)
         {
             if (claimed.Contains(port) || probe.IsInUse(port))
@@ -180,7 +184,8 @@ public sealed class CloneCreator(
                 continue;
             }
 
-            if (await claims.TryClaimAsync(new PortClaim(port, clone, slot.Name), CancellationToken.None))
+            var claim = new PortClaim(port, clone, slot.Name);
+            if (await claims.TryClaimAsync(claim, CancellationToken.None))
             {
                 return port;
             }
@@ -266,7 +271,10 @@ public sealed class CloneCreator(
         var clone = state.Clone!;
         await database.DropAsync(clone.DatabaseName!, clone.DatabaseUser!,
             clone.Made.Database, clone.Made.DatabaseUser, CancellationToken.None);
-        await SaveAsync(state, clone with { Made = clone.Made with { Database = false, DatabaseUser = false } });
+        await SaveAsync(state, clone with
+        {
+            Made = clone.Made with { Database = false, DatabaseUser = false },
+        });
     }
 
     private async Task<string?> RunSchemaAsync(CreateState state)
@@ -327,7 +335,8 @@ public sealed class CloneCreator(
     private async Task RemoveFolderAsync(CreateState state)
     {
         await folders.RemoveAsync(state.Name, CancellationToken.None);
-        await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Folder = false } });
+        await SaveAsync(state,
+            state.Clone! with { Made = state.Clone!.Made with { Folder = false } });
     }
 
     private async Task<string?> WriteEnvAsync(CreateState state)
@@ -339,7 +348,8 @@ public sealed class CloneCreator(
             var value = templates.Render($"env.{entry.Key}", entry.Template, model);
             if (EnvFile.ValueProblem(value) is { } problem)
             {
-                throw new ProvisioningException($"env.{entry.Key} rendered to a value that {problem}");
+                throw new ProvisioningException(
+                    $"env.{entry.Key} rendered to a value that {problem}");
             }
 
             entries.Add(new(entry.Key, value));
@@ -371,7 +381,8 @@ public sealed class CloneCreator(
         var vhost = templates.Render("nginx template", template, Model(state));
 
         // Recorded before the install: a vhost of this name found after a crash is this run's.
-        await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Route = true } });
+        await SaveAsync(state,
+            state.Clone! with { Made = state.Clone!.Made with { Route = true } });
         try
         {
             await routes.InstallAsync(state.Name, vhost, run.ProgressOf(Steps.Route),
@@ -394,7 +405,8 @@ public sealed class CloneCreator(
     private async Task RemoveRouteAsync(CreateState state, StepRun run)
     {
         await routes.RemoveAsync(state.Name, run.ProgressOf(Steps.Route), CancellationToken.None);
-        await SaveAsync(state, state.Clone! with { Made = state.Clone!.Made with { Route = false } });
+        await SaveAsync(state,
+            state.Clone! with { Made = state.Clone!.Made with { Route = false } });
         try
         {
             await routes.ReloadAsync(CancellationToken.None);
@@ -403,7 +415,8 @@ public sealed class CloneCreator(
         {
             // nginx never loaded the vhost (the reload step did not succeed), so what it runs
             // is what it ran before this create; the file is gone, which is all there is to undo.
-            run.ProgressOf(Steps.Route).Report("vhost removed; nginx had not loaded it, so its reload failing changes nothing");
+            run.ProgressOf(Steps.Route).Report(
+                "vhost removed; nginx had not loaded it, so its reload failing changes nothing");
         }
     }
 
@@ -440,7 +453,8 @@ public sealed class CloneCreator(
             if (record.State is ComponentState.Fatal or ComponentState.Exited)
             {
                 throw new ProvisioningException(
-                    $"component {spec.Name} did not start: {record.Message ?? record.State.ToString()}");
+                    $"component {spec.Name} did not start: " +
+                    (record.Message ?? record.State.ToString()));
             }
         }
 
@@ -469,7 +483,8 @@ public sealed class CloneCreator(
         var db = new Dictionary<string, string>
         {
             ["host"] = database.Endpoint.Host,
-            ["port"] = database.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["port"] = database.Endpoint.Port.ToString(
+                System.Globalization.CultureInfo.InvariantCulture),
             ["name"] = clone.DatabaseName ?? "",
             ["user"] = clone.DatabaseUser ?? "",
             ["password"] = state.DatabasePassword ?? "",
@@ -483,10 +498,12 @@ public sealed class CloneCreator(
     private CloneView View(CreateState state) => new(
         state.Clone!,
         state.Blueprint.Components
-            .Select(c => new ComponentView(c.Name, supervisor.Current(state.Name, c.Name), null, c.Autostart))
+            .Select(c => new ComponentView(
+                c.Name, supervisor.Current(state.Name, c.Name), null, c.Autostart))
             .ToList());
 
-    private sealed class CreateState(CreateCloneRequest request, Blueprint blueprint, string name, int number)
+    private sealed class CreateState(
+        CreateCloneRequest request, Blueprint blueprint, string name, int number)
     {
         public CreateCloneRequest Request { get; } = request;
 

@@ -16,7 +16,9 @@ public sealed class CloneServiceTests
 
         Assert.True(outcome.Succeeded, outcome.FailureReason);
         Assert.Equal("bot1", outcome.Name);
-        var finished = outcome.Steps.Where(e => e.Kind == StepEventKind.Succeeded).Select(e => e.Step);
+        var finished = outcome.Steps
+            .Where(e => e.Kind == StepEventKind.Succeeded)
+            .Select(e => e.Step);
         Assert.Equal(Steps.CreateOrder, finished);
         Assert.Contains("bot1", cloner.World.Databases);
         Assert.Contains("bot1", cloner.World.Users);
@@ -39,7 +41,8 @@ public sealed class CloneServiceTests
 
         await cloner.CreateAsync();
 
-        var env = EnvFile.Parse(cloner.World.EnvFiles["bot1"]).ToDictionary(e => e.Key, e => e.Value);
+        var env = EnvFile.Parse(cloner.World.EnvFiles["bot1"])
+            .ToDictionary(e => e.Key, e => e.Value);
         Assert.Equal("123456:ABCDEFGHIJ", env["BOT_TOKEN"]);
         Assert.Equal("8100", env["PORT"]);
         Assert.Equal("1", env["BOT_NUMBER"]);
@@ -62,7 +65,8 @@ public sealed class CloneServiceTests
         Assert.False(outcome.Succeeded);
         Assert.Equal(failing, outcome.FailedStep);
         Assert.Contains(outcome.Steps, e => e.Step == failing && e.Kind == StepEventKind.Failed);
-        Assert.Contains(outcome.Steps, e => e.Step == Steps.Reserve && e.Kind == StepEventKind.Undone);
+        Assert.Contains(outcome.Steps,
+            e => e.Step == Steps.Reserve && e.Kind == StepEventKind.Undone);
         AssertNothingLeft(cloner);
         Assert.Null(await cloner.Store.FindAsync("bot1", default));
         Assert.False(cloner.World.Knows("bot1"));
@@ -103,7 +107,9 @@ public sealed class CloneServiceTests
         var outcome = await cloner.CreateAsync();
 
         Assert.True(outcome.Succeeded, outcome.FailureReason);
-        var skipped = outcome.Steps.Where(e => e.Kind == StepEventKind.Skipped).ToDictionary(e => e.Step, e => e.Message);
+        var skipped = outcome.Steps
+            .Where(e => e.Kind == StepEventKind.Skipped)
+            .ToDictionary(e => e.Step, e => e.Message);
         Assert.Equal("ConnectionStrings:MySqlAdmin is not set", skipped[Steps.Database]);
         Assert.Equal("Cloner:Nginx:VhostsDir is not set", skipped[Steps.Route]);
         Assert.Contains(Steps.Schema, skipped.Keys);
@@ -127,7 +133,8 @@ public sealed class CloneServiceTests
     {
         var cloner = new FakeCloner();
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => cloner.CreateAsync())));
+        var outcomes = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => Task.Run(() => cloner.CreateAsync())));
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded, o.FailureReason));
         Assert.Equal(20, outcomes.Select(o => o.Name).Distinct().Count());
@@ -152,7 +159,8 @@ public sealed class CloneServiceTests
     {
         var cloner = new FakeCloner();
 
-        var error = await Assert.ThrowsAsync<CloneValidationException>(() => cloner.CreateAsync(name));
+        var error = await Assert.ThrowsAsync<CloneValidationException>(
+            () => cloner.CreateAsync(name));
 
         Assert.Contains(field, error.Errors.Keys);
         AssertNothingLeft(cloner);
@@ -170,7 +178,8 @@ public sealed class CloneServiceTests
         var inputs = FakeCloner.GoodInputs;
         inputs[key] = value;
 
-        var error = await Assert.ThrowsAsync<CloneValidationException>(() => cloner.CreateAsync(inputs: inputs));
+        var error = await Assert.ThrowsAsync<CloneValidationException>(
+            () => cloner.CreateAsync(inputs: inputs));
 
         Assert.Contains(expected, error.Errors[$"inputs.{key}"][0]);
         AssertNothingLeft(cloner);
@@ -182,7 +191,8 @@ public sealed class CloneServiceTests
         var cloner = new FakeCloner();
 
         var error = await Assert.ThrowsAsync<CloneValidationException>(() =>
-            cloner.Service.CreateAsync(new CreateCloneRequest("nope", null, FakeCloner.GoodInputs), default));
+            cloner.Service.CreateAsync(
+                new CreateCloneRequest("nope", null, FakeCloner.GoodInputs), default));
 
         Assert.Contains("nope", error.Errors["blueprint"][0]);
     }
@@ -205,13 +215,20 @@ public sealed class CloneServiceTests
 
     [Fact]
     public async Task Delete_UnknownClone_Throws() =>
-        await Assert.ThrowsAsync<UnknownCloneException>(() => new FakeCloner().Service.DeleteAsync("bot9", default));
+        await Assert.ThrowsAsync<UnknownCloneException>(
+            () => new FakeCloner().Service.DeleteAsync("bot9", default));
 
     [Fact]
     public async Task Recover_CloneLeftCreating_IsUndone()
     {
         var cloner = new FakeCloner();
-        cloner.Creator.AfterStep = step => { if (step == Steps.Files) { throw new OperationCanceledException("killed"); } };
+        cloner.Creator.AfterStep = step =>
+        {
+            if (step == Steps.Files)
+            {
+                throw new OperationCanceledException("killed");
+            }
+        };
         await Assert.ThrowsAsync<OperationCanceledException>(() => cloner.CreateAsync());
         Assert.Contains("bot1", cloner.World.Folders);
 
