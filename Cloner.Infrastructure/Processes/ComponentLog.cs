@@ -32,6 +32,7 @@ internal sealed class ComponentLog : IAsyncDisposable
     private readonly Lock _gate = new();
     private RelayTail[]? _tails;
     private long _number;
+    private bool _noSpaceLogged;
 
     public ComponentLog(
         string clone,
@@ -162,7 +163,7 @@ internal sealed class ComponentLog : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _writer;
-        _notes.Dispose();
+        CloseNotes();
     }
 
     private async Task WriteLoopAsync()
@@ -210,10 +211,43 @@ internal sealed class ComponentLog : IAsyncDisposable
         try
         {
             _notes.Write(notes);
+            _noSpaceLogged = false;
+        }
+        catch (Exception ex) when (LogDisk.IsNoSpace(ex))
+        {
+            // The notes stay in the ring; the monitor shows the full disk on every component.
+            LogDisk.ReportNoSpace(_notes.Path);
+            if (!_noSpaceLogged)
+            {
+                _noSpaceLogged = true;
+                _logger.LogError(
+                    "The notes of {Clone}/{Component} could not be written to {Path}: the disk "
+                    + "is full; later notes are kept in memory only until there is room",
+                    _clone, _component, _notes.Path);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(ex, "Could not write the notes of {Clone}/{Component} to {Path}",
+                _clone, _component, _notes.Path);
+        }
+    }
+
+    /// <summary>Closes the notes file; bytes it could not flush to a full disk are lost.</summary>
+    private void CloseNotes()
+    {
+        try
+        {
+            _notes.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (LogDisk.IsNoSpace(ex))
+            {
+                LogDisk.ReportNoSpace(_notes.Path);
+            }
+
+            _logger.LogWarning(ex, "Could not close the notes of {Clone}/{Component} at {Path}",
                 _clone, _component, _notes.Path);
         }
     }

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>What the resource monitor last judged of the filesystem that holds the logs.</summary>
+public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull, string? Message);
+
+/// <summary>
+/// Whether the filesystem under the logs folder has room for the log relays. When it has not,
+/// svlogd says "pausing: unable to write" (to /dev/null here) and retries every few seconds
+/// without reading its pipe, so a component blocks on its next write once the pipe's 64 KiB
+/// are full. Nothing else tells the operator, so the monitor judges the free space here.
+/// </summary>
+public static class LogDisk
+{
+    /// <summary>The relays' read and write size (<c>svlogd -b</c> in <see cref="LogRelay"/>).</summary>
+    public const long RelayBufferBytes = 128 * 1024;
+
+    /// <summary>
+    /// Below two relay buffers the disk is full: every component has two relays, and each
+    /// writes up to one buffer at once, so one more burst of a single component fills what is
+    /// left, and the monitor, a round behind, would only see it once the relays had paused.
+    /// A larger figure (1 MiB) would warn on small test disks that still work for minutes.
+    /// </summary>
+    public const long FullBelowBytes = 2 * RelayBufferBytes;
+
+    /// <summary>errno ENOSPC, which .NET keeps as the HResult of the IOException on Linux.</summary>
+    private const int NoSpaceErrno = 28;
+
+    /// <summary>Win32 ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL as HResults.</summary>
+    private static readonly int[] _noSpaceHResults =
+        [NoSpaceErrno, unchecked((int)0x80070070), unchecked((int)0x80070027)];
+
+    private const string MessageStart = "the logs disk (";
+
+    /// <summary>Folders whose writes failed with ENOSPC since the monitor last looked.</summary>
+    private static readonly ConcurrentDictionary<string, byte> _noSpaceSeen = new();
+
+    public static bool IsNoSpace(Exception ex) =>
+        ex is IOException && _noSpaceHResults.Contains(ex.HResult);
+
+    /// <summary>Cloner's own write under <paramref name="path"/> failed with ENOSPC.</summary>
+    public static void ReportNoSpace(string path) =>
+        _noSpaceSeen[Path.GetFullPath(path)] = 0;
+
+    /// <summary>
+    /// Whether a write under <paramref name="logsDir"/> failed with ENOSPC since the last call,
+    /// and forgets those reports.
+    /// </summary>
+    public static bool TakeNoSpace(string logsDir)
+    {
+        var root = Path.GetFullPath(logsDir).TrimEnd('/') + "/";
+        var seen = false;
+        foreach (var path in _noSpaceSeen.Keys)
+        {
+            if ((path + "/").StartsWith(root, StringComparison.Ordinal)
+                && _noSpaceSeen.TryRemove(path, out _))
+            {
+                seen = true;
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>
+    /// The bytes svlogd can write there: what is free to anyone for root (root may use the
+    /// blocks ext4 reserves), what is free to others for anyone else. Null when the folder
+    /// cannot be measured.
+    /// </summary>
+    public static long? FreeBytes(string logsDir)
+    {
+        try
+        {
+            var drive = new DriveInfo(logsDir);
+            return Environment.IsPrivilegedProcess
+                ? drive.TotalFreeSpace
+                : drive.AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException
+            or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Judges a measurement: full below the threshold or after an ENOSPC.</summary>
+    public static LogDiskState Judge(string logsDir, long? freeBytes, bool sawNoSpace)
+    {
+        var full = sawNoSpace || freeBytes is < FullBelowBytes;
+        return new LogDiskState(logsDir, freeBytes, full,
+            full ? Message(logsDir, freeBytes ?? 0) : null);
+    }
+
+    public static string Message(string logsDir, long freeBytes) =>
+        $"{MessageStart}{logsDir}) is full ({Size(freeBytes)} free): the log relays have "
+        + "paused, and this component will block once it writes more; "
+        + $"free space under {logsDir}";
+
+    /// <summary>Whether a component's message is one this class wrote.</summary>
+    public static bool IsLogDiskMessage(string? message) =>
+        message is not null && message.StartsWith(MessageStart, StringComparison.Ordinal);
+
+    private static string Size(long bytes) =>
+        bytes < 1024 * 1024
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024} KiB")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB");
+}
