@@ -4,7 +4,14 @@ using System.Globalization;
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>What the resource monitor last judged of the filesystem that holds the logs.</summary>
-public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull, string? Message);
+public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull)
+{
+    /// <summary>What a running component carries while the disk is full, else null.</summary>
+    public string? Message => IsFull ? LogDisk.Message(LogsDir, FreeBytes ?? 0) : null;
+
+    /// <summary>What the host sample and the dashboard say while the disk is full, else null.</summary>
+    public string? HostMessage => IsFull ? LogDisk.HostMessage(LogsDir, FreeBytes ?? 0) : null;
+}
 
 /// <summary>
 /// Whether the filesystem under the logs folder has room for the log relays. When it has not,
@@ -88,10 +95,13 @@ public static class LogDisk
     /// <summary>Judges a measurement: full below the threshold or after an ENOSPC.</summary>
     public static LogDiskState Judge(string logsDir, long? freeBytes, bool sawNoSpace)
     {
-        var full = sawNoSpace || freeBytes is < FullBelowBytes;
-        return new LogDiskState(logsDir, freeBytes, full,
-            full ? Message(logsDir, freeBytes ?? 0) : null);
+        return new LogDiskState(logsDir, freeBytes, sawNoSpace || freeBytes is < FullBelowBytes);
     }
+
+    public static string HostMessage(string logsDir, long freeBytes) =>
+        $"{MessageStart}{logsDir}) is full ({Size(freeBytes)} free): the log relays have "
+        + "paused, and components block once they write more; free space under "
+        + $"{logsDir} (old logs, or a clone that floods its output)";
 
     public static string Message(string logsDir, long freeBytes) =>
         $"{MessageStart}{logsDir}) is full ({Size(freeBytes)} free): the log relays have "

@@ -64,7 +64,7 @@ public sealed class ResourceMonitor(
             ? host with
             {
                 LogsDiskFreeBytes = LogDisk?.FreeBytes,
-                LogsDiskMessage = LogDisk?.Message,
+                LogsDiskMessage = LogDisk?.HostMessage,
             }
             : null;
         internal set => _host = value;
@@ -164,7 +164,7 @@ public sealed class ResourceMonitor(
         LogDisk = judged;
         if (judged.IsFull && before is not { IsFull: true })
         {
-            logger.LogError("The logs disk is full: {Message}", judged.Message);
+            logger.LogError("The logs disk is full: {Message}", judged.HostMessage);
         }
         else if (!judged.IsFull && before is { IsFull: true })
         {
