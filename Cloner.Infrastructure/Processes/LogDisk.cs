@@ -98,6 +98,53 @@ public static class LogDisk
         return new LogDiskState(logsDir, freeBytes, sawNoSpace || freeBytes is < FullBelowBytes);
     }
 
+    /// <summary>
+    /// Kills the log relays whose folder under <paramref name="logsDir"/> is gone (their clone
+    /// was deleted): a relay paused on a full disk keeps its deleted <c>current</c> open, so
+    /// the space of the deleted logs only comes back once it ends, and it would retry forever.
+    /// What it still holds was written for a file that no longer exists. A relay is known by
+    /// its whole command line (as <see cref="LogRelay.Start"/> builds it) and its own process
+    /// group, checked again just before the signal. Answers the pids it killed.
+    /// </summary>
+    public static IReadOnlyList<int> EndOrphanRelays(string logsDir)
+    {
+        var root = Path.GetFullPath(logsDir).TrimEnd('/') + "/";
+        var killed = new List<int>();
+        foreach (var stat in ProcFs.All().Where(s => s.Comm == "svlogd" && !s.IsZombie))
+        {
+            if (OrphanFolder(stat.Pid, root) is null)
+            {
+                continue;
+            }
+
+            var again = ProcFs.Stat(stat.Pid);
+            if (again is { } same && same.StartTicks == stat.StartTicks
+                && same.ProcessGroup == stat.Pid && OrphanFolder(stat.Pid, root) is not null
+                && ProcFs.SignalGroup(stat.Pid, ProcFs.SigKill))
+            {
+                killed.Add(stat.Pid);
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>The relay's folder when it lies under the root and is gone, else null.</summary>
+    private static string? OrphanFolder(int pid, string root)
+    {
+        var prefix = $"svlogd -tt -b {RelayBufferBytes} ";
+        var commandLine = ProcFs.CommandLine(pid);
+        if (commandLine is null || !commandLine.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var folder = commandLine[prefix.Length..];
+        return folder.StartsWith(root, StringComparison.Ordinal) && !Directory.Exists(folder)
+            ? folder
+            : null;
+    }
+
     public static string HostMessage(string logsDir, long freeBytes) =>
         $"{MessageStart}{logsDir}) is full ({Size(freeBytes)} free): the log relays have "
         + "paused, and components block once they write more; free space under "

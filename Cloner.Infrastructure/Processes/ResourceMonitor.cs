@@ -173,6 +173,16 @@ public sealed class ResourceMonitor(
                 logsDir, judged.FreeBytes);
         }
 
+        if (judged.IsFull)
+        {
+            foreach (var pid in Processes.LogDisk.EndOrphanRelays(logsDir))
+            {
+                logger.LogWarning(
+                    "Killed the log relay {Pid} of a deleted log folder; it held the space of "
+                    + "the deleted logs while it waited for room", pid);
+            }
+        }
+
         await supervisor.MarkLogDiskAsync(judged.Message);
     }
 
