@@ -9,7 +9,7 @@ public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull)
     /// <summary>What a running component carries while the disk is full, else null.</summary>
     public string? Message => IsFull ? LogDisk.Message(LogsDir, FreeBytes ?? 0) : null;
 
-    /// <summary>What the host sample and the dashboard say while the disk is full, else null.</summary>
+    /// <summary>What the host sample and the dashboard say while the disk is full.</summary>
     public string? HostMessage => IsFull ? LogDisk.HostMessage(LogsDir, FreeBytes ?? 0) : null;
 }
 
@@ -21,18 +21,19 @@ public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull)
 /// </summary>
 public static class LogDisk
 {
-    /// <summary>The relays' read and write size (<c>svlogd -b</c> in <see cref="LogRelay"/>).</summary>
+    /// <summary>How much a relay reads and writes at once: its <c>svlogd -b</c>.</summary>
     public const long RelayBufferBytes = 128 * 1024;
 
     /// <summary>
-    /// Below two relay buffers the disk is full: every component has two relays, and each
-    /// writes up to one buffer at once, so one more burst of a single component fills what is
-    /// left, and the monitor, a round behind, would only see it once the relays had paused.
-    /// A larger figure (1 MiB) would warn on small test disks that still work for minutes.
+    /// Below two relay buffers the disk is full. svlogd pauses only once a write fails, at
+    /// next to nothing free; but each component has two relays that write up to a buffer at
+    /// once, so below two buffers one burst of one component takes the rest before the monitor,
+    /// a round behind, could see it. A larger figure (1 MiB, say) would say "the relays have
+    /// paused" while quiet relays still write happily for hours, and the message would lie.
     /// </summary>
     public const long FullBelowBytes = 2 * RelayBufferBytes;
 
-    /// <summary>errno ENOSPC, which .NET keeps as the HResult of the IOException on Linux.</summary>
+    /// <summary>errno ENOSPC, which .NET keeps as the IOException's HResult on Linux.</summary>
     private const int NoSpaceErrno = 28;
 
     /// <summary>Win32 ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL as HResults.</summary>

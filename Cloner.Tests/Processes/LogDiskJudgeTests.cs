@@ -99,6 +99,34 @@ public sealed class LogDiskJudgeTests
     }
 
     [SkippableFact]
+    public async Task LogRelayStart_DiskFullNewFolder_RelayStartsWithoutConfigAndEndsAtEof()
+    {
+        Skip.IfNot(TmpfsMount.Permitted(out var why), why);
+        var svlogd = LogRelay.Find();
+        Skip.If(svlogd is null, "runit's svlogd is not installed");
+        var folder = Directory.CreateTempSubdirectory("cloner-full-").FullName;
+        TmpfsMount.Mount(folder, "256k");
+        try
+        {
+            Fill(folder);
+            var (read, write) = PosixSpawn.Pipe();
+
+            var pid = LogRelay.Start(svlogd!, Path.Combine(folder, "bot1", "bot", "out"), read);
+
+            var exit = ChildReaper.Watch(pid);
+            PosixSpawn.Close(read);
+            Assert.True(LogDisk.TakeNoSpace(folder));
+            PosixSpawn.Close(write);
+            Assert.Equal(0, await exit.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            TmpfsMount.Unmount(folder);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public async Task CheckLogDisk_LogsTmpfsFilledThenFreed_RunningComponentMessageComesAndGoes()
     {
         Skip.IfNot(TmpfsMount.Permitted(out var why), why);
@@ -124,7 +152,8 @@ public sealed class LogDiskJudgeTests
 
                 Assert.True(monitor.LogDisk?.IsFull, $"free {monitor.LogDisk?.FreeBytes}");
                 var full = harness.Supervisor.Current("bot1", "sleepy");
-                Assert.Contains(full.State, new[] { ComponentState.Starting, ComponentState.Running });
+                Assert.Contains(full.State,
+                    new[] { ComponentState.Starting, ComponentState.Running });
                 Assert.Equal(monitor.LogDisk!.Message, full.Message);
                 Assert.Equal("exited with code 3",
                     harness.Supervisor.Current("bot1", "short").Message);

@@ -82,7 +82,7 @@ public sealed class LogDiskTests(ITestOutputHelper output)
             var stopped = await api.ComponentOkAsync(flood, "flood", "stop");
             Assert.Equal("Stopped", stopped.GetProperty("state").GetString());
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5),
-                $"the stop of the blocked flooder took {watch.Elapsed}, over its 5 s stop timeout");
+                $"the stop of the blocked flooder took {watch.Elapsed}, over its 5 s timeout");
 
             await api.DeleteOkAsync(flood);
             var bot = await WaitForMessageAsync(api, quiet, "bot", full: false);
@@ -155,7 +155,7 @@ public sealed class LogDiskTests(ITestOutputHelper output)
         inputs = new Dictionary<string, string>(),
     };
 
-    /// <summary>The temp root the host could not remove while the tmpfs was mounted in it.</summary>
+    /// <summary>The temp root the host could not remove while the tmpfs was in it.</summary>
     private static void DeleteRoot(string logs)
     {
         var root = Path.GetDirectoryName(Path.GetDirectoryName(logs));
@@ -199,7 +199,7 @@ internal static class TmpfsMount
         }
     }
 
-    /// <summary>Unmounts; lazily when a process (a relay that outlived Cloner) still holds it.</summary>
+    /// <summary>Unmounts; lazily when a process (a relay that outlived Cloner) holds it.</summary>
     public static void Unmount(string folder)
     {
         if (Run("umount", folder).Code != 0)

@@ -15,7 +15,7 @@ public sealed class LogDiskAlertTests : DashboardContext
 
     private readonly ResourceMonitor _monitor;
 
-    /// <summary>A real monitor over a supervisor that runs nothing; the tests set its judgement.</summary>
+    /// <summary>A real monitor of a supervisor that runs nothing; tests set its state.</summary>
     public LogDiskAlertTests()
     {
         var options = new ClonerOptions

@@ -14,7 +14,7 @@ public sealed partial class LogDiskAlert
     private string? _message;
     private Task? _watch;
 
-    /// <summary>Looked up rather than required: without a monitor there is nothing to show.</summary>
+    /// <summary>Looked up rather than required: with no monitor there is nothing to say.</summary>
     [Inject]
     public required IServiceProvider Services { get; init; }
 
