@@ -8,8 +8,8 @@ namespace Cloner.Tests.Recovery;
 
 /// <summary>
 /// A full disk under the logs folder: a 4 MiB tmpfs at <c>&lt;DataDir&gt;/logs</c> of a fresh
-/// Cloner, a clone that floods its output until the log relays pause, and a quiet sample
-/// clone beside it that must keep answering.
+/// Cloner, a clone that floods its output until the log relays pause, a quiet sample clone
+/// beside it that must keep answering, and a sample clone created while the disk is full.
 /// </summary>
 [Collection(ClonerServersCollection.Name)]
 public sealed class LogDiskTests(ITestOutputHelper output)
@@ -52,6 +52,7 @@ public sealed class LogDiskTests(ITestOutputHelper output)
     {
         var quiet = $"ld{s_tag}q";
         var flood = $"ld{s_tag}f";
+        var late = $"ld{s_tag}l";
         var mark = host.OutputMark;
         using var api = await host.CreateClient().SignInAsync();
         try
@@ -77,6 +78,9 @@ public sealed class LogDiskTests(ITestOutputHelper output)
             Assert.NotEqual("Fatal", restarted.GetProperty("state").GetString());
             await api.WaitForStateAsync(quiet, "bot", "Running");
             await WaitForMessageAsync(api, quiet, "bot", full: true);
+            await api.CreateSampleAsync(late);
+            await api.WaitForStateAsync(late, "bot", "Running");
+            await WaitForMessageAsync(api, late, "bot", full: true);
 
             var watch = Stopwatch.StartNew();
             var stopped = await api.ComponentOkAsync(flood, "flood", "stop");
@@ -91,15 +95,18 @@ public sealed class LogDiskTests(ITestOutputHelper output)
                 l => l.Contains("has room again", StringComparison.Ordinal));
             await CheckServingAsync(api, quiet, health);
 
+            await WaitForMessageAsync(api, late, "bot", full: false);
             await api.DeleteOkAsync(quiet);
+            await api.DeleteOkAsync(late);
         }
         finally
         {
             await api.DeleteIfPresentAsync(flood);
             await api.DeleteIfPresentAsync(quiet);
+            await api.DeleteIfPresentAsync(late);
         }
 
-        foreach (var name in new[] { flood, quiet })
+        foreach (var name in new[] { flood, quiet, late })
         {
             var left = await CloneTraces.TakeSettledAsync(
                 host.DataDir, host.ClonesRoot, servers, name);
