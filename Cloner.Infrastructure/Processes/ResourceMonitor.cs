@@ -67,7 +67,6 @@ public sealed class ResourceMonitor(
                 LogsDiskMessage = LogDisk?.HostMessage,
             }
             : null;
-        internal set => _host = value;
     }
 
     /// <summary>
@@ -126,7 +125,16 @@ public sealed class ResourceMonitor(
         while (!stoppingToken.IsCancellationRequested)
         {
             var interval = feed.SubscriberCount > 0 ? WatchedInterval : QuietInterval;
-            await CheckLogDiskAsync();
+            try
+            {
+                await CheckLogDiskAsync();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "Could not judge the logs disk under {LogsDir}",
+                    supervisor.LogsDir);
+            }
+
             if (time.GetUtcNow() - last >= interval)
             {
                 last = time.GetUtcNow();
