@@ -13,10 +13,10 @@ namespace Cloner.Infrastructure.Processes;
 public static class OpenFiles
 {
     /// <summary>
-    /// What one launch takes at its peak: four pipe ends and the relay config while it starts,
-    /// then the two relay tails that stay open while the component runs, plus room for the
-    /// /proc reads of the start and the monitor. Measured: a running component holds 2 of
-    /// Cloner's descriptors, a launch peaks at 7 (OpenFilesTests prints both).
+    /// What one launch may take at its peak: four pipe ends and a relay config being written
+    /// while it starts, the two relay tails that stay open while the component runs, and one
+    /// for a /proc read of the start or the monitor. Measured (OpenFilesTests prints it): a
+    /// running component holds 2 of Cloner's descriptors, one that does not run holds none.
     /// </summary>
     public const int LaunchCost = 8;
 
@@ -118,12 +118,31 @@ public static class OpenFiles
     public static bool IsExhausted(Exception ex) => Errno(ex) is TooManyOpen or TableFull;
 
     /// <summary>
-    /// The errno of an I/O failure: .NET puts it in the HResult of an
-    /// <see cref="IOException"/> it has no better type for, and <see cref="PosixSpawn"/> does
-    /// the same.
+    /// EMFILE or ENFILE from an I/O failure, else null: .NET puts the errno in the HResult of
+    /// an <see cref="IOException"/> it has no better type for, and <see cref="PosixSpawn"/>
+    /// does the same; strerror's text is the fallback.
     /// </summary>
-    private static int? Errno(Exception ex) =>
-        ex is IOException && ex.HResult is TooManyOpen or TableFull ? ex.HResult : null;
+    private static int? Errno(Exception ex)
+    {
+        if (ex is not IOException)
+        {
+            return null;
+        }
+
+        if (ex.HResult is TooManyOpen or TableFull)
+        {
+            return ex.HResult;
+        }
+
+        if (ex.Message.Contains("Too many open files in system", StringComparison.Ordinal))
+        {
+            return TableFull;
+        }
+
+        return ex.Message.Contains("Too many open files", StringComparison.Ordinal)
+            ? TooManyOpen
+            : null;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct ResourceLimit
