@@ -20,7 +20,7 @@ public static class OpenFiles
     /// </summary>
     public const int LaunchCost = 8;
 
-    /// <summary>Kept free at least, for HTTP connections, the store and Cloner's own logs.</summary>
+    /// <summary>Kept free at least, for HTTP connections, the store and Cloner's logs.</summary>
     public const int ReserveFloor = 64;
 
     /// <summary>Of a larger limit, this share (one in 16) is kept free instead.</summary>

@@ -64,7 +64,7 @@ public sealed class OpenFilesTests(ITestOutputHelper output)
         await api.WaitForStateAsync(name, "n1", "Running");
         var perComponent = await SettledOpenFilesAsync(host.Pid) - idle;
         output.WriteLine($"Cloner holds {idle} descriptors idle, {perComponent} more per "
-            + "running component");
+            + $"running component; with n1 running: {KindsOfOpenFiles(host.Pid)}");
         Assert.InRange(perComponent, 1, OpenFiles.LaunchCost);
 
         // With n1 running, room for three more launches: the last of them fits by half a
@@ -114,6 +114,33 @@ public sealed class OpenFilesTests(ITestOutputHelper output)
         Assert.NotEqual("Fatal", retried.GetProperty("state").GetString());
         var after = await api.WaitForStateAsync(name, refusedName, "Running");
         Assert.True(ProcFs.IsAlive(Pid(after)), $"{refusedName} is Running but its pid is gone");
+
+        await CheckBackoffRestartRefusedAsync(host, api, name, running[1].Component, limit);
+    }
+
+    /// <summary>
+    /// A component that keeps failing starts in the room a stopped one left; the limit is
+    /// lowered while it runs, so its restart after the backoff is refused the same way.
+    /// </summary>
+    private static async Task CheckBackoffRestartRefusedAsync(
+        ClonerHost host, ClonerApi api, string name, string making, int limit)
+    {
+        await api.ComponentOkAsync(name, making, "stop");
+        await api.WaitForStateAsync(name, making, "Stopped");
+        await SettledOpenFilesAsync(host.Pid);
+        await api.ComponentOkAsync(name, "flaky", "start");
+        await api.WaitForStateAsync(name, "flaky", "Running");
+        SetLimit(host.Pid, limit - OpenFiles.LaunchCost);
+
+        var fatal = await api.WaitForStateAsync(name, "flaky", "Fatal");
+
+        var message = fatal.GetProperty("message").GetString() ?? "";
+        Assert.Contains("open files in use (RLIMIT_NOFILE); starting flaky", message,
+            StringComparison.Ordinal);
+        Assert.True(fatal.GetProperty("restarts").GetInt32() >= 1,
+            "flaky went Fatal without a restart; the refusal should come from the backoff");
+        var stopped = await api.ComponentOkAsync(name, "flaky", "stop");
+        Assert.Equal("Stopped", stopped.GetProperty("state").GetString());
     }
 
     /// <summary>
@@ -167,6 +194,30 @@ public sealed class OpenFilesTests(ITestOutputHelper output)
         return last;
     }
 
+    /// <summary>What the descriptors point at, counted by kind, most first.</summary>
+    private static string KindsOfOpenFiles(int pid) =>
+        string.Join(", ", Directory.GetFileSystemEntries($"/proc/{pid}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget ?? "?")
+            .Select(KindOf)
+            .GroupBy(kind => kind)
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()} {g.Key}"));
+
+    /// <summary>A file by its extension or folder, pipe and socket without their inode.</summary>
+    private static string KindOf(string target)
+    {
+        if (!target.StartsWith('/'))
+        {
+            return target.StartsWith("anon_inode", StringComparison.Ordinal)
+                ? target
+                : target.Split(':')[0];
+        }
+
+        return Path.GetExtension(target) is { Length: > 0 } extension
+            ? "*" + extension
+            : Path.GetDirectoryName(target) ?? target;
+    }
+
     private static int OpenFilesOf(int pid) =>
         Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
@@ -204,7 +255,14 @@ public sealed class OpenFilesTests(ITestOutputHelper output)
                 startSeconds: 1s
                 stopTimeout: 2s
                 autostart: false
-            """));
+            """)) + """
+
+              - name: flaky
+                command: sh
+                args: [ "-c", "sleep 2; exit 3" ]
+                startSeconds: 1s
+                autostart: false
+            """;
         File.WriteAllText(Path.Combine(folder, "blueprint.yaml"), $$$"""
             name: {{{Blueprint}}}
             title: Idle components for the open-file limit
