@@ -9,6 +9,10 @@ namespace Cloner.Infrastructure.Processes;
 /// logs fail too, so a start is refused while fewer than a reserve would remain. The limit is
 /// the soft <c>RLIMIT_NOFILE</c>; .NET raises it to the hard limit at start-up, so under
 /// systemd it is what <c>LimitNOFILE=</c> says.
+/// Known shortcoming: the check is not serialised across components, so starts of several
+/// components at the same moment each pass on the same count. The reserve absorbs a few such
+/// launches (several users starting components at once), not hundreds; start-up
+/// reconciliation starts components one after another, so it is not affected.
 /// </summary>
 public static class OpenFiles
 {
