@@ -65,6 +65,7 @@ public sealed class LogDiskTests(ITestOutputHelper output)
                 await ClonerApi.ExpectAsync(created, HttpStatusCode.Created, $"create {flood}");
             }
 
+            await api.WaitForStateAsync(flood, "flood", "Running");
             var flooder = await WaitForMessageAsync(api, flood, "flood", full: true);
             Assert.Equal("Running", flooder.GetProperty("state").GetString());
             Assert.Contains(logs, flooder.GetProperty("message").GetString(),
