@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Cloner.Infrastructure.Processes;
 using Cloner.Tests.TestHost;
 using Xunit.Abstractions;
 
@@ -42,6 +43,9 @@ public sealed class LogDiskTests(ITestOutputHelper output)
         {
             if (logs is not null)
             {
+                // After a failure the relays of a deleted flooder may still wait for room.
+                EmptyFolder(logs);
+                LogDisk.EndOrphanRelays(logs);
                 TmpfsMount.Unmount(logs);
                 DeleteRoot(logs);
             }
@@ -162,6 +166,26 @@ public sealed class LogDiskTests(ITestOutputHelper output)
         name,
         inputs = new Dictionary<string, string>(),
     };
+
+    private static void EmptyFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
 
     /// <summary>The temp root the host could not remove while the tmpfs was in it.</summary>
     private static void DeleteRoot(string logs)
