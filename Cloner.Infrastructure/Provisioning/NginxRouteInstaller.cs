@@ -25,6 +25,8 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     public string? NotConfiguredReason =>
         options.NginxVhostsDir is null ? "Cloner:Nginx:VhostsDir is not set" : null;
 
+    // The timeout is no setting yet: a test or reload command that hangs holds every nginx
+    // change of this Cloner (and the create or delete that runs it) for the full 30 s.
     public TimeSpan CommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
 
     public async Task InstallAsync(string clone, string vhost, IProgress<string> progress,
