@@ -31,9 +31,10 @@ public static class ApiStatusCodePages
         var status = http.Response.StatusCode;
         var path = Shown($"{http.Request.PathBase}{http.Request.Path}");
         var method = http.Request.Method;
+        var matched = http.GetEndpoint() is not null;
         var (title, detail) = status switch
         {
-            StatusCodes.Status404NotFound => ("Unknown API path",
+            StatusCodes.Status404NotFound when !matched => ("Unknown API path",
                 $"No API call answers {method} {path}; check the path (the calls are " +
                 "api/session, api/blueprints and api/clones with their sub-paths)."),
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed",
