@@ -11,7 +11,10 @@ namespace Cloner.Infrastructure.Processes;
 /// <see cref="Folder"/>); this follows their files, numbers the lines, keeps them in the ring
 /// and publishes them on the feed in batches. Cloner's own notes about the component go to
 /// <c>cloner.log</c> beside them. Lines wait on a bounded queue of <see cref="QueueLines"/>;
-/// when the ring and feed fall behind, the file readers wait (the relays do not).
+/// when the ring and feed fall behind, the file readers wait (the relays do not). Only a
+/// component that runs costs Cloner descriptors: the tails follow while a run lasts
+/// (<see cref="Follow"/> to <see cref="ReleaseAsync"/>) and the notes file is open only while
+/// notes are written.
 /// </summary>
 internal sealed class ComponentLog : IAsyncDisposable
 {
@@ -31,6 +34,7 @@ internal sealed class ComponentLog : IAsyncDisposable
     private readonly Task _writer;
     private readonly Lock _gate = new();
     private RelayTail[]? _tails;
+    private bool _historyRead;
     private long _number;
 
     public ComponentLog(
@@ -72,8 +76,11 @@ internal sealed class ComponentLog : IAsyncDisposable
         System.IO.Path.Combine(StreamFolder(folder, isError), LogRelay.CurrentFile);
 
     /// <summary>
-    /// Starts following both relay files from their ends, once; the ring first gets the lines
-    /// already in them and the notes, as history (not published again on the feed).
+    /// Starts following both relay files from their ends, until <see cref="ReleaseAsync"/>;
+    /// the first time, the ring first gets the lines already in them and the notes, as
+    /// history (not published again on the feed). Throws <see cref="IOException"/> when the
+    /// history cannot be read (EMFILE among others); <see cref="ReleaseAsync"/> then lets go
+    /// of the tails that were started.
     /// </summary>
     public void Follow()
     {
@@ -89,12 +96,42 @@ internal sealed class ComponentLog : IAsyncDisposable
                     lines => AppendAsync(isError, lines), _logger))
                 .ToArray();
             var ends = tails.Select(t => t.Begin()).ToArray();
+            _tails = tails;
+            if (_historyRead)
+            {
+                return;
+            }
+
             foreach (var line in ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]))
             {
                 _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
             }
 
-            _tails = tails;
+            _historyRead = true;
+        }
+    }
+
+    /// <summary>
+    /// Stops following the relay files, once a run is over, so a component that does not run
+    /// holds none of Cloner's descriptors; the next <see cref="Follow"/> starts at their ends.
+    /// </summary>
+    public async Task ReleaseAsync()
+    {
+        RelayTail[]? tails;
+        lock (_gate)
+        {
+            tails = _tails;
+            if (tails is null || tails.Length == 0)
+            {
+                return;
+            }
+
+            _tails = null;
+        }
+
+        foreach (var tail in tails)
+        {
+            await tail.DisposeAsync();
         }
     }
 
@@ -215,6 +252,11 @@ internal sealed class ComponentLog : IAsyncDisposable
         {
             _logger.LogError(ex, "Could not write the notes of {Clone}/{Component} to {Path}",
                 _clone, _component, _notes.Path);
+        }
+        finally
+        {
+            // Notes come a few per run; a file kept open would cost a descriptor per component.
+            _notes.Close();
         }
     }
 

@@ -92,7 +92,8 @@ public sealed class RotatingLogFile : IDisposable
         return lines.Select((text, i) => Parse(text, i + 1)).ToList();
     }
 
-    public void Dispose()
+    /// <summary>Closes the file until the next write opens it again.</summary>
+    public void Close()
     {
         lock (_gate)
         {
@@ -100,6 +101,8 @@ public sealed class RotatingLogFile : IDisposable
             _stream = null;
         }
     }
+
+    public void Dispose() => Close();
 
     private static LogLine Parse(string text, long number)
     {
