@@ -78,6 +78,10 @@ public sealed class LogDiskTests(ITestOutputHelper output)
                 l => l.Contains("logs disk", StringComparison.Ordinal)
                     && l.Contains(FullWords, StringComparison.Ordinal));
 
+            var fullHost = await WaitForHostAsync(api, full: true);
+            Assert.Contains(logs, fullHost.GetProperty("logsDiskMessage").GetString(),
+                StringComparison.Ordinal);
+            Assert.True(fullHost.GetProperty("logsDiskFreeBytes").GetInt64() < 1024 * 1024);
             await CheckServingAsync(api, quiet, health);
             var restarted = await api.ComponentOkAsync(quiet, "bot", "restart");
             Assert.NotEqual("Fatal", restarted.GetProperty("state").GetString());
@@ -98,6 +102,8 @@ public sealed class LogDiskTests(ITestOutputHelper output)
             Assert.Equal("Running", bot.GetProperty("state").GetString());
             Assert.Contains(host.OutputSince(mark),
                 l => l.Contains("has room again", StringComparison.Ordinal));
+            var roomyHost = await WaitForHostAsync(api, full: false);
+            Assert.Equal(JsonValueKind.Null, roomyHost.GetProperty("logsDiskMessage").ValueKind);
             await CheckServingAsync(api, quiet, health);
 
             await WaitForMessageAsync(api, late, "bot", full: false);
@@ -143,6 +149,31 @@ public sealed class LogDiskTests(ITestOutputHelper output)
         throw new TimeoutException(
             $"{clone}/{component}'s message did not {(full ? "" : "stop ")}say the logs disk is "
             + $"full within {s_judgeTimeout}; last message: {last}");
+    }
+
+    /// <summary>Waits until <c>GET /api/host</c> says the logs disk is full (or is not).</summary>
+    private static async Task<JsonElement> WaitForHostAsync(ClonerApi api, bool full)
+    {
+        var deadline = DateTime.UtcNow + s_judgeTimeout;
+        var last = "(none)";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var answer = await api.Http.GetAsync("api/host");
+            last = await answer.Content.ReadAsStringAsync();
+            if (answer.IsSuccessStatusCode)
+            {
+                var host = JsonDocument.Parse(last).RootElement.Clone();
+                if (host.GetProperty("logsDiskFull").GetBoolean() == full)
+                {
+                    return host;
+                }
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException(
+            $"GET api/host did not say logsDiskFull={full} within {s_judgeTimeout}: {last}");
     }
 
     private static async Task CheckServingAsync(ClonerApi api, string quiet, Uri health)
