@@ -97,13 +97,14 @@ public sealed partial class ProcessSupervisor
     private async Task AdoptAsync(SupervisedComponent entry, ComponentRecord record, int pid)
     {
         entry.Log.Follow();
+        var relays = AdoptedRelays(RelaysOf(entry.Log.Folder), entry.Log.Folder);
         var run = new ComponentRun
         {
             Pid = pid,
             StartTicks = record.ProcessStartTicks,
             CommandLine = record.CommandLine,
             StartedAt = record.StartedAt ?? _time.GetUtcNow(),
-            Relays = RelaysEndAsync(RelaysOf(entry.Log.Folder)),
+            Relays = Task.WhenAll(relays.Select(r => r.Ended)),
         };
         entry.Run = run;
         _logger.LogInformation("Re-adopted {Clone}/{Component} ({Pid}) with its log relays",
@@ -118,6 +119,7 @@ public sealed partial class ProcessSupervisor
         }
 
         await SaveAsync(entry, record with { State = ComponentState.Running, Message = null });
+        _ = WatchRelaysAsync(entry, run, relays);
     }
 
     /// <summary>

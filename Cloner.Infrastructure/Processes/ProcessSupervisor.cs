@@ -332,13 +332,16 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 + "this glibc may not support POSIX_SPAWN_SETSID (glibc 2.26 or later does)";
         }
 
+        var watches = relays
+            .Select((relay, i) => new RelayWatch(i == 1, ChildReaper.Watch(relay)))
+            .ToList();
         var run = new ComponentRun
         {
             Pid = pid,
             StartTicks = stat?.StartTicks,
             CommandLine = commandLine,
             StartedAt = started,
-            Relays = Task.WhenAll(relays.Select(r => ChildReaper.Watch(r))),
+            Relays = Task.WhenAll(watches.Select(w => w.Ended)),
         };
         entry.Run = run;
 
@@ -360,6 +363,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
         _ = WatchChildAsync(entry, run, exit);
         _ = PromoteAsync(entry, run, spec.StartSeconds);
+        _ = WatchRelaysAsync(entry, run, watches);
         return null;
     }
 

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// Notices a log relay that ends while its component still runs (killed by an operator or
+/// the OOM killer, or the component closed that stream). Nothing reads that pipe any more,
+/// so what the component writes there is lost, or it dies of the broken pipe; the relay
+/// cannot be given the old pipe again, so the component's message says to restart it.
+/// </summary>
+public sealed partial class ProcessSupervisor
+{
+    private async Task WatchRelaysAsync(
+        SupervisedComponent entry, ComponentRun run, IReadOnlyList<RelayWatch> relays)
+    {
+        var watches = relays.Select(r => r.Ended).ToList();
+        try
+        {
+            if (watches.Count > 0)
+            {
+                await Task.WhenAny(watches).WaitAsync(_shutdown.Token);
+            }
+
+            // Relays end at EOF once the whole group is gone: give that exit time to show.
+            await Task.WhenAny(run.Exit.Task, Task.Delay(_outputWait * 2, _shutdown.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (!StillRuns(run))
+        {
+            return;
+        }
+
+        await entry.Gate.WaitAsync();
+        try
+        {
+            if (entry.Run != run || !StillRuns(run))
+            {
+                return;
+            }
+
+            var streams = string.Join(" and ", relays
+                .Where(r => r.Ended.IsCompleted)
+                .Select(r => r.IsError ? "stderr" : "stdout"));
+            _logger.LogWarning(
+                "The {Streams} log relay of {Clone}/{Component} ({Pid}) ended while it runs",
+                streams, entry.Clone, entry.Component, run.Pid);
+            entry.Log.Note($"the {streams} log relay ended; restart to log that output again");
+            await SaveAsync(entry, entry.Record with
+            {
+                Message = $"the {streams} log relay (svlogd) ended while the component runs: "
+                    + "what it writes there is no longer logged (or it dies of the broken "
+                    + "pipe); restart the component to log it again",
+            });
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    private bool StillRuns(ComponentRun run) =>
+        !_shutdown.IsCancellationRequested
+        && !run.StopRequested
+        && !run.Exit.Task.IsCompleted
+        && ProcFs.Stat(run.Pid) is { IsZombie: false } leader
+        && (run.StartTicks is null || leader.StartTicks == run.StartTicks);
+
+    /// <summary>
+    /// The relays of a re-adopted run, found by their command line; a stream whose relay is
+    /// not found counts as ended.
+    /// </summary>
+    private List<RelayWatch> AdoptedRelays(List<ProcStat> found, string folder) =>
+        new[] { false, true }
+            .Select(isError => new RelayWatch(isError, found
+                .Where(r => ProcFs.CommandLine(r.Pid) is { } line && line.EndsWith(
+                    " " + ComponentLog.StreamFolder(folder, isError), StringComparison.Ordinal))
+                .Select(r => RelaysEndAsync([r]))
+                .FirstOrDefault() ?? Task.CompletedTask))
+            .ToList();
+}
+
+/// <summary>One log relay of a run: which stream it reads and a task done once it ended.</summary>
+internal sealed record RelayWatch(bool IsError, Task Ended);

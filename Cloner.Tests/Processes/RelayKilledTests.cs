@@ -1,0 +1,75 @@
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Processes;
+using Cloner.Infrastructure.Processes;
+
+namespace Cloner.Tests.Processes;
+
+/// <summary>
+/// Real processes and real svlogd relays: a relay killed while its component keeps running
+/// (an operator's kill -9, the OOM killer) loses that component's output from then on, and
+/// the component's state says so instead of a plain Running.
+/// </summary>
+public sealed class RelayKilledTests : IAsyncLifetime
+{
+    // Ignores SIGPIPE the way the sample bot does, so it outlives the reader of its stdout.
+    private const string Ticker =
+        "trap '' PIPE; i=0; while true; do echo \"tick $i\"; i=$((i+1)); sleep 0.1; done";
+
+    private readonly SupervisorHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task OutRelayKilled_ComponentKeepsRunning_MessageSaysOutputIsLost()
+    {
+        var spec = SupervisorHarness.Shell("bot", Ticker, RestartPolicy.OnFailure);
+        var started = await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.State == ComponentState.Running, TimeSpan.FromSeconds(5)));
+        var relay = OutRelay();
+
+        ProcFs.SignalGroup(relay, ProcFs.SigKill);
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.Message is not null, TimeSpan.FromSeconds(5)),
+            "a component whose stdout relay was killed still showed no message");
+        var record = Record()!;
+        Assert.Equal(ComponentState.Running, record.State);
+        Assert.Equal(started.Pid, record.Pid);
+        Assert.Contains("log relay", record.Message, StringComparison.Ordinal);
+        Assert.Contains("restart", record.Message, StringComparison.Ordinal);
+
+        await _harness.StopAsync(spec);
+        var restarted = await _harness.StartAsync(spec);
+        Assert.Null(restarted.Message);
+    }
+
+    [Fact]
+    public async Task ComponentExits_RelaysEndAtEof_NoRelayMessage()
+    {
+        var spec = SupervisorHarness.Shell("bot", "echo hi; sleep 1.5; exit 3");
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.State == ComponentState.Exited, TimeSpan.FromSeconds(5)));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var record = Record()!;
+        Assert.Equal(ComponentState.Exited, record.State);
+        Assert.DoesNotContain("log relay", record.Message ?? "", StringComparison.Ordinal);
+    }
+
+    private ComponentRecord? Record() => _harness.Store.Find("bot1", "bot");
+
+    private int OutRelay()
+    {
+        var folder = Path.GetDirectoryName(_harness.Supervisor.LogFilePath("bot1", "bot"))!;
+        return ProcFs.All()
+            .Single(s => s.Comm == "svlogd" && !s.IsZombie
+                && ProcFs.CommandLine(s.Pid) is { } line
+                && line.EndsWith(" " + folder, StringComparison.Ordinal))
+            .Pid;
+    }
+}
