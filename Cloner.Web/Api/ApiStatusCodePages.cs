@@ -36,7 +36,7 @@ public static class ApiStatusCodePages
         {
             StatusCodes.Status404NotFound when !matched => ("Unknown API path",
                 $"No API call answers {method} {path}; check the path (the calls are " +
-                "api/session, api/blueprints and api/clones with their sub-paths)."),
+                "api/session, api/blueprints, api/host and api/clones with their sub-paths)."),
             StatusCodes.Status405MethodNotAllowed => ("Method not allowed",
                 $"{path} does not answer {method}; check the method of the call."),
             _ => (ReasonPhrases.GetReasonPhrase(status),

@@ -32,6 +32,8 @@ public sealed class UnknownPathTests(ITestOutputHelper output)
                 problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Equal("/ego1/cloner/api/no-such-call/x",
                 problem.GetProperty("instance").GetString());
+            Assert.Contains("api/host", problem.GetProperty("detail").GetString(),
+                StringComparison.Ordinal);
             var challenge = await ExpectProblemAsync(unsigned, HttpStatusCode.Unauthorized);
             Assert.Contains("Sign in first", challenge.GetProperty("detail").GetString(),
                 StringComparison.Ordinal);
