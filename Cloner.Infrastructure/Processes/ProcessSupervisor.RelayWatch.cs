@@ -42,16 +42,17 @@ public sealed partial class ProcessSupervisor
                 return;
             }
 
-            var streams = string.Join(" and ", relays
-                .Where(r => r.Ended.IsCompleted)
-                .Select(r => r.IsError ? "stderr" : "stdout"));
+            var ended = relays.Where(r => r.Ended.IsCompleted).ToList();
+            var relaysOf = ended.Count == 1
+                ? $"{(ended[0].IsError ? "stderr" : "stdout")} log relay"
+                : "stdout and stderr log relays";
             _logger.LogWarning(
-                "The {Streams} log relay of {Clone}/{Component} ({Pid}) ended while it runs",
-                streams, entry.Clone, entry.Component, run.Pid);
-            entry.Log.Note($"the {streams} log relay ended; restart to log that output again");
+                "The {Relays} of {Clone}/{Component} ({Pid}) ended while it runs",
+                relaysOf, entry.Clone, entry.Component, run.Pid);
+            entry.Log.Note($"the {relaysOf} ended; restart to log that output again");
             await SaveAsync(entry, entry.Record with
             {
-                Message = $"the {streams} log relay (svlogd) ended while the component runs: "
+                Message = $"the {relaysOf} (svlogd) ended while the component runs: "
                     + "what it writes there is no longer logged (or it dies of the broken "
                     + "pipe); restart the component to log it again",
             });

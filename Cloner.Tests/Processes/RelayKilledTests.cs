@@ -38,7 +38,7 @@ public sealed class RelayKilledTests : IAsyncLifetime
         var record = Record()!;
         Assert.Equal(ComponentState.Running, record.State);
         Assert.Equal(started.Pid, record.Pid);
-        Assert.Contains("log relay", record.Message, StringComparison.Ordinal);
+        Assert.Contains("stdout log relay", record.Message, StringComparison.Ordinal);
         Assert.Contains("restart", record.Message, StringComparison.Ordinal);
 
         await _harness.StopAsync(spec);
