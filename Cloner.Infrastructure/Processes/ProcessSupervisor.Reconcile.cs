@@ -107,8 +107,9 @@ public sealed partial class ProcessSupervisor
             Relays = Task.WhenAll(relays.Select(r => r.Ended)),
         };
         entry.Run = run;
-        _logger.LogInformation("Re-adopted {Clone}/{Component} ({Pid}) with its log relays",
-            record.CloneName, record.Component, pid);
+        _logger.LogInformation(
+            "Re-adopted {Clone}/{Component} ({Pid}) with {Relays} of its 2 log relays running",
+            record.CloneName, record.Component, pid, relays.Count(r => !r.Ended.IsCompleted));
         entry.Log.Note($"re-adopted pid {pid} after a Cloner restart");
         _ = WatchAdoptedAsync(entry, run);
 

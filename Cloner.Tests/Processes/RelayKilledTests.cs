@@ -28,7 +28,7 @@ public sealed class RelayKilledTests : IAsyncLifetime
         var started = await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => Record()?.State == ComponentState.Running, TimeSpan.FromSeconds(5)));
-        var relay = OutRelay();
+        var relay = OutRelay(_harness);
 
         ProcFs.SignalGroup(relay, ProcFs.SigKill);
 
@@ -61,11 +61,45 @@ public sealed class RelayKilledTests : IAsyncLifetime
         Assert.DoesNotContain("log relay", record.Message ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Reconcile_RelayKilledWhileNoSupervisorRan_AdoptedWithMessage()
+    {
+        var spec = SupervisorHarness.Shell("bot", Ticker, RestartPolicy.OnFailure);
+        var first = new SupervisorHarness(stopOnShutdown: false);
+        var started = await first.StartAsync(spec);
+        try
+        {
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => first.Store.Find("bot1", "bot")?.State == ComponentState.Running,
+                TimeSpan.FromSeconds(5)));
+            await first.Supervisor.DisposeAsync();
+            ProcFs.SignalGroup(OutRelay(first), ProcFs.SigKill);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+            await using var second = new SupervisorHarness(first.Root, first.Store);
+            await second.ReconcileAsync(spec);
+
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => second.Supervisor.Current("bot1", "bot").Message is not null,
+                TimeSpan.FromSeconds(5)), "a re-adopted run without its relay showed no message");
+            var adopted = second.Supervisor.Current("bot1", "bot");
+            Assert.Equal(ComponentState.Running, adopted.State);
+            Assert.Equal(started.Pid, adopted.Pid);
+            Assert.Contains("stdout log relay", adopted.Message, StringComparison.Ordinal);
+            await second.StopAsync(spec);
+        }
+        finally
+        {
+            ProcFs.SignalGroup(started.Pid!.Value, ProcFs.SigKill);
+            await first.DisposeAsync();
+        }
+    }
+
     private ComponentRecord? Record() => _harness.Store.Find("bot1", "bot");
 
-    private int OutRelay()
+    private static int OutRelay(SupervisorHarness harness)
     {
-        var folder = Path.GetDirectoryName(_harness.Supervisor.LogFilePath("bot1", "bot"))!;
+        var folder = Path.GetDirectoryName(harness.Supervisor.LogFilePath("bot1", "bot"))!;
         return ProcFs.All()
             .Single(s => s.Comm == "svlogd" && !s.IsZombie
                 && ProcFs.CommandLine(s.Pid) is { } line
