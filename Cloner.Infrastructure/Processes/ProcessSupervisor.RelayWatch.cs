@@ -10,6 +10,12 @@ namespace Cloner.Infrastructure.Processes;
 /// </summary>
 public sealed partial class ProcessSupervisor
 {
+    private const string RelayEndedMark = "(svlogd) ended while the component runs";
+
+    /// <summary>Whether a component's message says that its log relays ended.</summary>
+    public static bool IsRelayEndedMessage(string? message) =>
+        message is not null && message.Contains(RelayEndedMark, StringComparison.Ordinal);
+
     private async Task WatchRelaysAsync(
         SupervisedComponent entry, ComponentRun run, IReadOnlyList<RelayWatch> relays)
     {
@@ -52,7 +58,7 @@ public sealed partial class ProcessSupervisor
             entry.Log.Note($"the {relaysOf} ended; restart to log that output again");
             await SaveAsync(entry, entry.Record with
             {
-                Message = $"the {relaysOf} (svlogd) ended while the component runs: "
+                Message = $"the {relaysOf} {RelayEndedMark}: "
                     + "what it writes there is no longer logged (or it dies of the broken "
                     + "pipe); restart the component to log it again",
             });

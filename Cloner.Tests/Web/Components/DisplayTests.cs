@@ -26,6 +26,16 @@ public sealed class DisplayTests
     }
 
     [Fact]
+    public void Problem_RunningWithoutRestartsWhoseRelayEnded_IsTheMessage()
+    {
+        var message = "the stdout log relay (svlogd) ended while the component runs: what it "
+            + "writes there is no longer logged; restart the component to log it again";
+        var record = Record(ComponentState.Running) with { Message = message };
+
+        Assert.Equal(message, Display.Problem(record));
+    }
+
+    [Fact]
     public void Problem_FatalWithoutReason_SaysNoReasonWasGiven()
     {
         Assert.Equal("Fatal, no reason was given", Display.Problem(Record(ComponentState.Fatal)));

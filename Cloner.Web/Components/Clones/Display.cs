@@ -2,6 +2,7 @@ using System.Globalization;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Processes;
 using Cloner.Domain.Provisioning;
+using Cloner.Infrastructure.Processes;
 using MudBlazor;
 
 namespace Cloner.Web.Components.Clones;
@@ -68,15 +69,16 @@ public static class Display
     }
 
     /// <summary>
-    /// Why a component keeps failing (Backoff, Fatal, a failed exit, or restarts with a
-    /// message): its exit code and message, shown under it so nobody has to open its log.
-    /// Null when it is fine.
+    /// Why a component keeps failing (Backoff, Fatal, a failed exit, restarts with a message,
+    /// or its log relays ended while it runs): its exit code and message, shown under it so
+    /// nobody has to open its log. Null when it is fine.
     /// </summary>
     public static string? Problem(ComponentRecord record)
     {
         var failing = record.State is ComponentState.Backoff or ComponentState.Fatal
             || (record.State == ComponentState.Exited && record.ExitCode is not (null or 0))
-            || (record.Restarts > 0 && record.Message is not null);
+            || (record.Restarts > 0 && record.Message is not null)
+            || ProcessSupervisor.IsRelayEndedMessage(record.Message);
         if (!failing)
         {
             return null;
