@@ -470,14 +470,23 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     }
 
     /// <summary>
-    /// Watches a re-adopted run by polling /proc, since it is not our child. Its exit code
-    /// cannot be known, so it ends with none.
+    /// Watches a re-adopted run through a <see cref="PidWatch"/>, or by polling /proc without
+    /// pidfds. It is not our child, so its exit code cannot be known and it ends with none.
     /// </summary>
     private async Task WatchAdoptedAsync(SupervisedComponent entry, ComponentRun run)
     {
+        bool IsSame() =>
+            IsSameProcess(run.Pid, run.StartTicks, commandLine: null, allowZombie: false);
+
         try
         {
-            while (IsSameProcess(run.Pid, run.StartTicks, commandLine: null, allowZombie: false))
+            var exited = PidWatch.WhenExited(run.Pid, IsSame, _shutdown.Token);
+            if (exited is not null)
+            {
+                await exited;
+            }
+
+            while (exited is null && IsSame())
             {
                 await Task.Delay(_adoptedPoll, _time, _shutdown.Token);
             }

@@ -4,19 +4,24 @@ using Microsoft.Extensions.Logging;
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>
-/// Follows the <c>current</c> file of one log relay: it reads what was added every
-/// <see cref="Poll"/> while lines come, and backs off to <see cref="IdlePoll"/> while none do
+/// Follows the <c>current</c> file of one log relay: a <see cref="FileWatch"/> on the relay's
+/// folder wakes it when svlogd writes or rotates, and it then reads what was added; a read
+/// every <see cref="SafetyPoll"/> catches anything a wake missed. Without the watch (no
+/// inotify, its watch limit reached, the folder not there yet) it reads every
+/// <see cref="Poll"/> while lines come and backs off to <see cref="IdlePoll"/> while none do
 /// (a quiet component then costs a tenth of the reads; its next line shows up to a second
-/// late), frames it with <see cref="LineFramer"/> (a line over 64 KiB is cut, bytes that
-/// are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's time
-/// stamp and hands the lines on. When svlogd rotates the file (the path names another inode)
-/// the rest of the old file is read before the new one.
+/// late). It frames what it reads with <see cref="LineFramer"/> (a line over 64 KiB is cut,
+/// bytes that are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's
+/// time stamp and hands the lines on. When svlogd rotates the file (the path names another
+/// inode) the rest of the old file is read before the new one.
 /// </summary>
 internal sealed class RelayTail : IAsyncDisposable
 {
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
 
     private const int ChunkBytes = 128 * 1024;
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
@@ -31,6 +36,7 @@ internal sealed class RelayTail : IAsyncDisposable
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private LineFramer _framer = new();
     private FileStream? _stream;
+    private FileWatch.Subscription? _watch;
     private long _inode = -1;
     private long _startAt;
     private long _rounds;
@@ -48,6 +54,9 @@ internal sealed class RelayTail : IAsyncDisposable
     }
 
     public string Path => _path;
+
+    /// <summary>True while inotify wakes this tail; false while it polls.</summary>
+    public bool IsWatched => _watch is { IsLive: true };
 
     /// <summary>
     /// Starts following from the file's end as it is now; returns that length (0 when there is
@@ -94,8 +103,23 @@ internal sealed class RelayTail : IAsyncDisposable
         {
         }
 
+        _watch?.Dispose();
         _stream?.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>Watches the relay's folder unless it is watched already; true when it is.</summary>
+    private bool EnsureWatch()
+    {
+        if (_watch is { IsLive: true })
+        {
+            return true;
+        }
+
+        _watch?.Dispose();
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
+        _watch = FileWatch.Watch(folder, Wake, _logger);
+        return _watch is not null;
     }
 
     /// <summary>Cuts the current wait short, so the next read starts now.</summary>
@@ -117,9 +141,11 @@ internal sealed class RelayTail : IAsyncDisposable
         {
             try
             {
+                // Watched before the read: whatever is written after the read wakes it again.
+                var watched = EnsureWatch();
                 var added = await ReadAddedAsync();
-                _delay = added
-                    ? Poll
+                _delay = watched ? SafetyPoll
+                    : added ? Poll
                     : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
