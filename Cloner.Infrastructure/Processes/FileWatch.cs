@@ -31,13 +31,21 @@ public static class FileWatch
     private const string WatchLimit = "/proc/sys/fs/inotify/max_user_watches";
 
     private static readonly Lock _gate = new();
+    private static readonly AsyncLocal<bool> _forcePolling = new();
     private static readonly Dictionary<int, List<Subscription>> _byWatch = [];
     private static int _inotify = -1;
     private static bool _broken;
     private static int _warned;
 
-    /// <summary>Set by tests to exercise the polling used when inotify is unavailable.</summary>
-    internal static bool ForcePolling { get; set; }
+    /// <summary>
+    /// Set by tests to exercise the polling used without inotify; it holds for the code that
+    /// the setter's flow runs and starts, so tests running at the same time are not affected.
+    /// </summary>
+    internal static bool ForcePolling
+    {
+        get => _forcePolling.Value;
+        set => _forcePolling.Value = value;
+    }
 
     /// <summary>
     /// Calls <paramref name="changed"/> (on the watch thread; it must not block) whenever

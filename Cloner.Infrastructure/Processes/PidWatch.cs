@@ -23,15 +23,21 @@ public static class PidWatch
     private const int EventsPerWait = 64;
 
     private static readonly Lock _gate = new();
+    private static readonly AsyncLocal<bool> _forcePolling = new();
     private static readonly Dictionary<long, Watched> _watched = [];
     private static readonly bool _supported = Probe();
     private static int _epoll = -1;
     private static long _nextId;
 
     /// <summary>
-    /// Set by tests to exercise the polling that is used when the kernel has no pidfd_open.
+    /// Set by tests to exercise the polling used without pidfd; it holds for the code that
+    /// the setter's flow runs and starts, so tests running at the same time are not affected.
     /// </summary>
-    internal static bool ForcePolling { get; set; }
+    internal static bool ForcePolling
+    {
+        get => _forcePolling.Value;
+        set => _forcePolling.Value = value;
+    }
 
     /// <summary>False when the kernel has no pidfd_open (ENOSYS) or tests forced polling.</summary>
     public static bool IsAvailable => _supported && !ForcePolling;

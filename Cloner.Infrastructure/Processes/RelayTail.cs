@@ -13,7 +13,8 @@ namespace Cloner.Infrastructure.Processes;
 /// late). It frames what it reads with <see cref="LineFramer"/> (a line over 64 KiB is cut,
 /// bytes that are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's
 /// time stamp and hands the lines on. When svlogd rotates the file (the path names another
-/// inode) the rest of the old file is read before the new one.
+/// inode) the rest of the old file is read before the new one, and so is any file it rotated
+/// in between.
 /// </summary>
 internal sealed class RelayTail : IAsyncDisposable
 {
@@ -181,8 +182,14 @@ internal sealed class RelayTail : IAsyncDisposable
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
             added |= await ReadToEndAsync();
+            var skipped = RotatedSince(_inode);
             _stream!.Dispose();
             _stream = null;
+            foreach (var file in skipped)
+            {
+                added |= await ReadRotatedAsync(file);
+            }
+
             _framer = new LineFramer();
             _startAt = 0;
             if (Open())
@@ -192,6 +199,54 @@ internal sealed class RelayTail : IAsyncDisposable
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// The files svlogd rotated after the one that was the inode <paramref name="inode"/>,
+    /// oldest first: when it rotated more than once between two reads, the lines in between
+    /// are there. svlogd names them by TAI64N time stamp, so their names sort by age.
+    /// </summary>
+    private List<string> RotatedSince(long inode)
+    {
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(folder, "@*");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        var old = Array.FindIndex(files, f => StatPath(f).Inode == inode);
+        return old < 0 ? [] : files[(old + 1)..].ToList();
+    }
+
+    private async Task<bool> ReadRotatedAsync(string file)
+    {
+        _framer = new LineFramer();
+        try
+        {
+            _stream = new FileStream(file, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            // svlogd removed it already, being over its count of old files.
+            return false;
+        }
+
+        try
+        {
+            return await ReadToEndAsync();
+        }
+        finally
+        {
+            _stream.Dispose();
+            _stream = null;
+        }
     }
 
     private bool Open()
