@@ -39,7 +39,7 @@ public static class PidWatch
         set => _forcePolling.Value = value;
     }
 
-    /// <summary>False when the kernel has no pidfd_open (ENOSYS) or tests forced polling.</summary>
+    /// <summary>False without pidfd_open (ENOSYS) or when a test forced polling.</summary>
     public static bool IsAvailable => _supported && !ForcePolling;
 
     /// <summary>Descriptors held now: one per watched process.</summary>
@@ -166,7 +166,7 @@ public static class PidWatch
         }
     }
 
-    /// <summary>Takes the watch out of the epoll, closes its pidfd and completes its task.</summary>
+    /// <summary>Takes the watch out of the epoll, closes its pidfd, completes its task.</summary>
     private static void Forget(long id, bool cancelled)
     {
         Watched? watched;

@@ -109,7 +109,7 @@ internal sealed class RelayTail : IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Watches the relay's folder unless it is watched already; true when it is.</summary>
+    /// <summary>Watches the relay's folder unless it is watched; true when it is.</summary>
     private bool EnsureWatch()
     {
         if (_watch is { IsLive: true })
