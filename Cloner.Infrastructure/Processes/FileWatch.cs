@@ -22,6 +22,7 @@ public static class FileWatch
     private const uint DeleteSelf = 0x400; // IN_DELETE_SELF
     private const uint MoveSelf = 0x800; // IN_MOVE_SELF
     private const uint Ignored = 0x8000; // IN_IGNORED: the watch is gone
+    private const int Overflow = -1; // the watch of IN_Q_OVERFLOW: events were lost
     private const uint OnlyFolder = 0x01000000; // IN_ONLYDIR
     private const uint Events = Modify | MovedFrom | MovedTo | Create | DeleteSelf | MoveSelf;
     private const int NoSpace = 28; // ENOSPC: max_user_watches reached
@@ -190,18 +191,25 @@ public static class FileWatch
         Subscription[] subscribers;
         lock (_gate)
         {
-            if (!_byWatch.TryGetValue(watch, out var list))
+            if (watch == Overflow)
+            {
+                subscribers = [.. _byWatch.Values.SelectMany(l => l)];
+            }
+            else if (_byWatch.TryGetValue(watch, out var list))
+            {
+                subscribers = [.. list];
+            }
+            else
             {
                 return;
             }
 
-            subscribers = [.. list];
-            if ((mask & (Ignored | DeleteSelf | MoveSelf)) != 0)
+            if (watch != Overflow && (mask & (Ignored | DeleteSelf | MoveSelf)) != 0)
             {
                 // The folder is gone or elsewhere: its watch no longer means the path.
                 _byWatch.Remove(watch);
                 inotify_rm_watch(_inotify, watch);
-                foreach (var subscription in list)
+                foreach (var subscription in subscribers)
                 {
                     subscription.IsLive = false;
                 }

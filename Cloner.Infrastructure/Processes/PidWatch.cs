@@ -42,18 +42,6 @@ public static class PidWatch
     /// <summary>False without pidfd_open (ENOSYS) or when a test forced polling.</summary>
     public static bool IsAvailable => _supported && !ForcePolling;
 
-    /// <summary>Descriptors held now: one per watched process.</summary>
-    public static int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _watched.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// A task that completes when process <paramref name="pid"/> has exited (at once when it is
     /// gone already, or when <paramref name="isSame"/>, asked once the pidfd is open, says the
