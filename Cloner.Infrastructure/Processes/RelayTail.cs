@@ -24,6 +24,9 @@ internal sealed class RelayTail : IAsyncDisposable
 
     public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a watched tail gathers lines that keep coming before it reads.</summary>
+    public static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(50);
+
     private const int ChunkBytes = 128 * 1024;
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
     private const int InodeOffset = 8; // st_ino follows st_dev on both
@@ -140,11 +143,13 @@ internal sealed class RelayTail : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
+            var streaming = false;
             try
             {
                 // Watched before the read: whatever is written after the read wakes it again.
                 var watched = EnsureWatch();
                 var added = await ReadAddedAsync();
+                streaming = watched && added;
                 _delay = watched ? SafetyPoll
                     : added ? Poll
                     : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
@@ -159,7 +164,14 @@ internal sealed class RelayTail : IAsyncDisposable
             Interlocked.Increment(ref _rounds);
             try
             {
-                await _wake.WaitAsync(_delay, _stop.Token);
+                var woken = await _wake.WaitAsync(_delay, _stop.Token);
+                if (woken && streaming)
+                {
+                    // Lines keep coming: gather them for a moment rather than read each write
+                    // of svlogd alone, which costs a flood more CPU per line. A line after a
+                    // quiet spell is read at once.
+                    await Task.Delay(Batch, _stop.Token);
+                }
             }
             catch (OperationCanceledException)
             {
