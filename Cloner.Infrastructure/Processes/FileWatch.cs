@@ -31,6 +31,8 @@ public static class FileWatch
     private const int EventHeader = 16; // wd, mask, cookie, len
     private const string WatchLimit = "/proc/sys/fs/inotify/max_user_watches";
 
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
+
     private static readonly Lock _gate = new();
     private static readonly AsyncLocal<bool> _forcePolling = new();
     private static readonly Dictionary<int, List<Subscription>> _byWatch = [];
@@ -183,6 +185,10 @@ public static class FileWatch
                 offset += EventHeader + length;
                 Deliver(watch, mask);
             }
+
+            // svlogd writes each line alone; while this sleeps, the kernel merges the same
+            // event repeated into one, so a flood costs a few wakes a second, not one a line.
+            Thread.Sleep(Gather);
         }
     }
 

@@ -44,6 +44,7 @@ internal sealed class RelayTail : IAsyncDisposable
     private long _inode = -1;
     private long _startAt;
     private long _rounds;
+    private int _wakePending;
     private TimeSpan _delay = Poll;
     private Task _loop = Task.CompletedTask;
 
@@ -126,16 +127,16 @@ internal sealed class RelayTail : IAsyncDisposable
         return _watch is not null;
     }
 
-    /// <summary>Cuts the current wait short, so the next read starts now.</summary>
+    /// <summary>
+    /// Cuts the current wait short, so the next read starts now. svlogd writes each line
+    /// alone, so under a flood this is called for nearly every line: a pending wake-up is
+    /// kept in a flag rather than found by the semaphore's exception.
+    /// </summary>
     private void Wake()
     {
-        try
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending.
         }
     }
 
@@ -165,6 +166,12 @@ internal sealed class RelayTail : IAsyncDisposable
             try
             {
                 var woken = await _wake.WaitAsync(_delay, _stop.Token);
+                if (woken)
+                {
+                    // Before the read: a write from now on wakes the next round.
+                    Interlocked.Exchange(ref _wakePending, 0);
+                }
+
                 if (woken && streaming)
                 {
                     // Lines keep coming: gather them for a moment rather than read each write
