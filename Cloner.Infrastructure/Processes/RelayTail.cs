@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
@@ -6,7 +7,8 @@ namespace Cloner.Infrastructure.Processes;
 /// <summary>
 /// Follows the <c>current</c> file of one log relay: a <see cref="FileWatch"/> on the relay's
 /// folder wakes it when svlogd writes or rotates, and it then reads what was added; a read
-/// every <see cref="SafetyPoll"/> catches anything a wake missed. Without the watch (no
+/// every <see cref="SafetyPoll"/>, for all watched tails at once, catches anything a wake
+/// missed. Without the watch (no
 /// inotify, its watch limit reached, the folder not there yet) it reads every
 /// <see cref="Poll"/> while lines come and backs off to <see cref="IdlePoll"/> while none do
 /// (a quiet component then costs a tenth of the reads; its next line shows up to a second
@@ -31,6 +33,16 @@ internal sealed class RelayTail : IAsyncDisposable
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
     private const int InodeOffset = 8; // st_ino follows st_dev on both
     private const int SizeOffset = 48; // st_size, on x86-64 and arm64 alike
+
+    /// <summary>
+    /// The watched tails, all woken together every <see cref="SafetyPoll"/> by one timer: a
+    /// timer each would wake a thread-pool thread 120 times a second for 600 tails, and each
+    /// wake-up costs far more than the read it runs.
+    /// </summary>
+    private static readonly ConcurrentDictionary<RelayTail, byte> _watchedTails = new();
+
+    private static readonly Timer _safetyTick = new(
+        _ => WakeWatched(), null, SafetyPoll, SafetyPoll);
 
     private readonly string _path;
     private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
@@ -108,6 +120,7 @@ internal sealed class RelayTail : IAsyncDisposable
         {
         }
 
+        _watchedTails.TryRemove(this, out _);
         _watch?.Dispose();
         _stream?.Dispose();
         _stop.Dispose();
@@ -124,7 +137,22 @@ internal sealed class RelayTail : IAsyncDisposable
         _watch?.Dispose();
         var folder = System.IO.Path.GetDirectoryName(_path)!;
         _watch = FileWatch.Watch(folder, Wake, _logger);
-        return _watch is not null;
+        if (_watch is null)
+        {
+            _watchedTails.TryRemove(this, out _);
+            return false;
+        }
+
+        _watchedTails[this] = 0;
+        return true;
+    }
+
+    private static void WakeWatched()
+    {
+        foreach (var tail in _watchedTails.Keys)
+        {
+            tail.Wake();
+        }
     }
 
     /// <summary>
@@ -151,7 +179,7 @@ internal sealed class RelayTail : IAsyncDisposable
                 var watched = EnsureWatch();
                 var added = await ReadAddedAsync();
                 streaming = watched && added;
-                _delay = watched ? SafetyPoll
+                _delay = watched ? Timeout.InfiniteTimeSpan
                     : added ? Poll
                     : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
             }
