@@ -45,7 +45,7 @@ var app = builder.Build();
 
 app.UseClonerPathBase(options.PathBase);
 app.UseExceptionHandler();
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseClonerStatusCodePages(notFoundPage: "/not-found");
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

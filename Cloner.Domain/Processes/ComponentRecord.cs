@@ -49,7 +49,7 @@ public sealed record LogLine(long Number, DateTimeOffset At, bool IsError, strin
 
 /// <summary>
 /// The whole server as the process monitor last saw it: CPU over all cores, memory, and the
-/// disk that holds the clones' folders.
+/// disk that holds the clones' folders, and whether the logs disk has room.
 /// </summary>
 public sealed record HostSample(
     double CpuPercent,
@@ -57,4 +57,14 @@ public sealed record HostSample(
     long MemoryAvailableBytes,
     long DiskTotalBytes,
     long DiskFreeBytes,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>
+    /// Free bytes of the filesystem under the logs folder, as the log relays can use them;
+    /// null when it was not measured.
+    /// </summary>
+    public long? LogsDiskFreeBytes { get; init; }
+
+    /// <summary>Set while the logs disk is full: what that stops and what to do.</summary>
+    public string? LogsDiskMessage { get; init; }
+}

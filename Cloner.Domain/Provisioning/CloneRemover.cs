@@ -59,22 +59,25 @@ public sealed class CloneRemover(
         }
 
         await Step(Steps.Stop, () => StopAsync(clone, blueprint));
-        var routeRemoved = false;
+        // The record keeps its route until nginx has reloaded without it: a delete whose reload
+        // failed (nginx down, a reload that hung) reloads on the next delete, although its
+        // route step then finds the vhost file gone already.
+        var reloadOwed = false;
         await Step(Steps.Route, async () =>
         {
             var skip = await RemoveRouteAsync(clone, run);
-            routeRemoved = skip is null;
-            clone = await SaveAsync(clone with { Made = clone.Made with { Route = false } });
+            reloadOwed = clone.Made.Route;
             return skip;
         });
         await Step(Steps.Reload, async () =>
         {
-            if (!routeRemoved)
+            if (!reloadOwed)
             {
                 return "the route step removed nothing, so nginx has nothing to unload";
             }
 
             await routes.ReloadAsync(CancellationToken.None);
+            clone = await SaveAsync(clone with { Made = clone.Made with { Route = false } });
             return null;
         });
         await Step(Steps.Database, async () =>
@@ -159,7 +162,7 @@ public sealed class CloneRemover(
 
         if (!routes.Exists(clone.Name))
         {
-            return $"clone '{clone.Name}' has no vhost";
+            return $"the vhost of clone '{clone.Name}' is gone already";
         }
 
         await routes.RemoveAsync(clone.Name, run.ProgressOf(Steps.Route), CancellationToken.None);

@@ -11,7 +11,10 @@ namespace Cloner.Infrastructure.Processes;
 /// <see cref="Folder"/>); this follows their files, numbers the lines, keeps them in the ring
 /// and publishes them on the feed in batches. Cloner's own notes about the component go to
 /// <c>cloner.log</c> beside them. Lines wait on a bounded queue of <see cref="QueueLines"/>;
-/// when the ring and feed fall behind, the file readers wait (the relays do not).
+/// when the ring and feed fall behind, the file readers wait (the relays do not). Only a
+/// component that runs costs Cloner descriptors: the tails follow while a run lasts
+/// (<see cref="Follow"/> to <see cref="ReleaseAsync"/>) and the notes file is open only while
+/// notes are written.
 /// </summary>
 internal sealed class ComponentLog : IAsyncDisposable
 {
@@ -31,7 +34,9 @@ internal sealed class ComponentLog : IAsyncDisposable
     private readonly Task _writer;
     private readonly Lock _gate = new();
     private RelayTail[]? _tails;
+    private bool _historyRead;
     private long _number;
+    private bool _noSpaceLogged;
 
     public ComponentLog(
         string clone,
@@ -72,8 +77,11 @@ internal sealed class ComponentLog : IAsyncDisposable
         System.IO.Path.Combine(StreamFolder(folder, isError), LogRelay.CurrentFile);
 
     /// <summary>
-    /// Starts following both relay files from their ends, once; the ring first gets the lines
-    /// already in them and the notes, as history (not published again on the feed).
+    /// Starts following both relay files from their ends, until <see cref="ReleaseAsync"/>;
+    /// the first time, the ring first gets the lines already in them and the notes, as
+    /// history (not published again on the feed). Throws <see cref="IOException"/> when the
+    /// history cannot be read (EMFILE among others); <see cref="ReleaseAsync"/> then lets go
+    /// of the tails that were started.
     /// </summary>
     public void Follow()
     {
@@ -89,12 +97,42 @@ internal sealed class ComponentLog : IAsyncDisposable
                     lines => AppendAsync(isError, lines), _logger))
                 .ToArray();
             var ends = tails.Select(t => t.Begin()).ToArray();
+            _tails = tails;
+            if (_historyRead)
+            {
+                return;
+            }
+
             foreach (var line in ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]))
             {
                 _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
             }
 
-            _tails = tails;
+            _historyRead = true;
+        }
+    }
+
+    /// <summary>
+    /// Stops following the relay files, once a run is over, so a component that does not run
+    /// holds none of Cloner's descriptors; the next <see cref="Follow"/> starts at their ends.
+    /// </summary>
+    public async Task ReleaseAsync()
+    {
+        RelayTail[]? tails;
+        lock (_gate)
+        {
+            tails = _tails;
+            if (tails is null || tails.Length == 0)
+            {
+                return;
+            }
+
+            _tails = null;
+        }
+
+        foreach (var tail in tails)
+        {
+            await tail.DisposeAsync();
         }
     }
 
@@ -162,7 +200,7 @@ internal sealed class ComponentLog : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _writer;
-        _notes.Dispose();
+        CloseNotes();
     }
 
     private async Task WriteLoopAsync()
@@ -210,10 +248,48 @@ internal sealed class ComponentLog : IAsyncDisposable
         try
         {
             _notes.Write(notes);
+            _noSpaceLogged = false;
+        }
+        catch (Exception ex) when (LogDisk.IsNoSpace(ex))
+        {
+            // The notes stay in the ring; the monitor shows the full disk on every component.
+            LogDisk.ReportNoSpace(_notes.Path);
+            if (!_noSpaceLogged)
+            {
+                _noSpaceLogged = true;
+                _logger.LogError(
+                    "The notes of {Clone}/{Component} could not be written to {Path}: the disk "
+                    + "is full; later notes are kept in memory only until there is room",
+                    _clone, _component, _notes.Path);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(ex, "Could not write the notes of {Clone}/{Component} to {Path}",
+                _clone, _component, _notes.Path);
+        }
+        finally
+        {
+            // Notes come a few per run; a file kept open would cost a descriptor per component.
+            _notes.Close();
+        }
+    }
+
+    /// <summary>Closes the notes file; bytes it could not flush to a full disk are lost.</summary>
+    private void CloseNotes()
+    {
+        try
+        {
+            _notes.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (LogDisk.IsNoSpace(ex))
+            {
+                LogDisk.ReportNoSpace(_notes.Path);
+            }
+
+            _logger.LogWarning(ex, "Could not close the notes of {Clone}/{Component} at {Path}",
                 _clone, _component, _notes.Path);
         }
     }

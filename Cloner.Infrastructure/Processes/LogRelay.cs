@@ -43,14 +43,36 @@ public static class LogRelay
     {
         Directory.CreateDirectory(folder);
         var config = Path.Combine(folder, "config");
-        if (!File.Exists(config) || File.ReadAllText(config) != Config)
+        try
         {
-            File.WriteAllText(config, Config);
+            if (!File.Exists(config) || File.ReadAllText(config) != Config)
+            {
+                File.WriteAllText(config, Config);
+            }
+        }
+        catch (IOException ex) when (LogDisk.IsNoSpace(ex))
+        {
+            // A full logs disk must not keep a component from starting: without its config
+            // svlogd keeps its defaults (rotate at 1 MB, keep 10) until the next start.
+            LogDisk.ReportNoSpace(config);
+            TryDelete(config);
         }
 
         // -b: read and write 128 KiB at a time, so a flood of output costs few system calls.
         return PosixSpawn.Spawn(svlogd, ["svlogd", "-tt", "-b", "131072", folder],
             _environment, folder, stdin: readEnd, stdout: -1, stderr: -1);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // An empty config is what svlogd reads as its defaults too.
+        }
     }
 
     /// <summary>

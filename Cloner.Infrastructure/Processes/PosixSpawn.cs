@@ -26,7 +26,8 @@ public static class PosixSpawn
     /// Spawns <paramref name="file"/> (a full path) and returns its pid. <paramref name="stdin"/>,
     /// <paramref name="stdout"/> and <paramref name="stderr"/> are descriptors of this process,
     /// or -1 for <c>/dev/null</c>. Throws <see cref="IOException"/> with the errno when the
-    /// spawn failed (the command could not be exec'd, the folder is missing).
+    /// spawn failed (the command could not be exec'd, the folder is missing); the exception's
+    /// HResult is that errno, as for every failure here.
     /// </summary>
     public static int Spawn(
         string file,
@@ -68,7 +69,8 @@ public static class PosixSpawn
             return error == 0
                 ? pid
                 : throw new IOException(
-                    $"posix_spawnp of {file} failed with errno {error} ({Describe(error)})");
+                    $"posix_spawnp of {file} failed with errno {error} ({Describe(error)})",
+                    error);
         }
         finally
         {
@@ -99,7 +101,8 @@ public static class PosixSpawn
         var fds = new int[2];
         if (pipe2(fds, CloseOnExec) != 0)
         {
-            throw new IOException($"pipe2 failed with errno {Marshal.GetLastPInvokeError()}");
+            var error = Marshal.GetLastPInvokeError();
+            throw new IOException($"pipe2 failed with errno {error} ({Describe(error)})", error);
         }
 
         return (fds[0], fds[1]);
@@ -142,7 +145,7 @@ public static class PosixSpawn
     {
         if (error != 0)
         {
-            throw new IOException($"{call} failed with errno {error} ({Describe(error)})");
+            throw new IOException($"{call} failed with errno {error} ({Describe(error)})", error);
         }
     }
 

@@ -238,14 +238,20 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     private async Task<ComponentRecord> LaunchAsync(
         SupervisedComponent entry, Clone clone, ComponentSpec spec, int restarts)
     {
-        var failure = await TryLaunchAsync(entry, clone, spec, restarts);
+        var refusal = RefuseForOpenFiles(clone, spec);
+        var failure = refusal ?? await TryLaunchAsync(entry, clone, spec, restarts);
         if (failure is null)
         {
             return entry.Record;
         }
 
-        _logger.LogError("Could not start {Clone}/{Component}: {Reason}",
-            clone.Name, spec.Name, failure);
+        if (refusal is null)
+        {
+            _logger.LogError("Could not start {Clone}/{Component}: {Reason}",
+                clone.Name, spec.Name, failure);
+        }
+
+        await entry.Log.ReleaseAsync();
         entry.Log.Note("could not start: " + failure);
         return await SaveAsync(entry, entry.Record with
         {
@@ -275,6 +281,10 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         {
             environment = await EnvironmentOfAsync(clone, spec);
         }
+        catch (IOException ex) when (OpenFiles.IsExhausted(ex))
+        {
+            return OpenFiles.Exhausted(ex, spec.Name);
+        }
         catch (Exception ex)
             when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
@@ -299,11 +309,16 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
         // The tails start at the files' ends before anything new is written; what is there
         // already fills the ring once, as history.
-        entry.Log.Follow();
+        if (FollowLog(entry, spec) is { } unfollowed)
+        {
+            return unfollowed;
+        }
+
         var started = _time.GetUtcNow();
         var (pid, relays, failure) = Spawn(entry, clone, spec, command, svlogd, environment);
         if (failure is not null)
         {
+            await RelaysEndedAsync(relays);
             return failure;
         }
 
@@ -409,7 +424,9 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The relays end by themselves at EOF once the pipe ends are closed below.
-            return (0, relays, $"starting '{spec.Command}' failed: {ex.Message}");
+            return (0, relays, OpenFiles.IsExhausted(ex)
+                ? OpenFiles.Exhausted(ex, spec.Name)
+                : $"starting '{spec.Command}' failed: {ex.Message}");
         }
         finally
         {
@@ -568,6 +585,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             }
 
             entry.Run = null;
+            await entry.Log.ReleaseAsync();
             var uptime = _time.GetUtcNow() - run.StartedAt;
             var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 ?? "unknown";
@@ -706,6 +724,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         await DrainAsync(entry, run);
         var exitCode = run.Exit.Task.IsCompleted ? run.Exit.Task.Result : null;
         entry.Run = null;
+        await entry.Log.ReleaseAsync();
 
         _logger.LogInformation("Stopped {Clone}/{Component} ({Pid}), exit code {ExitCode}",
             entry.Clone, entry.Component, run.Pid, exitCode);

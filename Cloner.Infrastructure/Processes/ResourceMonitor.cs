@@ -33,6 +33,7 @@ public sealed class ResourceMonitor(
     private Dictionary<(int Pid, long StartTicks), long> _ticksBefore = [];
     private (long Busy, long Total)? _hostTicks;
     private DateTimeOffset? _before;
+    private HostSample? _host;
 
     public ResourceSample? Latest(string clone, string component)
     {
@@ -53,16 +54,33 @@ public sealed class ResourceMonitor(
         }
     }
 
-    /// <summary>Takes one round of samples now and publishes them.</summary>
-    /// <summary>The server's totals of the last round, or null before the first.</summary>
-    public HostSample? Host { get; private set; }
+    /// <summary>
+    /// The server's totals of the last round, with the logs disk as judged last, or null
+    /// before the first round.
+    /// </summary>
+    public HostSample? Host
+    {
+        get => _host is { } host
+            ? host with
+            {
+                LogsDiskFreeBytes = LogDisk?.FreeBytes,
+                LogsDiskMessage = LogDisk?.HostMessage,
+            }
+            : null;
+    }
 
+    /// <summary>
+    /// The logs disk as last judged (once a second, whoever watches), or null before that.
+    /// </summary>
+    public LogDiskState? LogDisk { get; internal set; }
+
+    /// <summary>Takes one round of samples now and publishes them.</summary>
     public void SampleOnce()
     {
         var now = time.GetUtcNow();
         try
         {
-            (Host, _hostTicks) = HostStats.Read(_hostTicks, supervisor.ClonesRoot, now);
+            (_host, _hostTicks) = HostStats.Read(_hostTicks, supervisor.ClonesRoot, now);
         }
         catch (IOException ex)
         {
@@ -107,6 +125,16 @@ public sealed class ResourceMonitor(
         while (!stoppingToken.IsCancellationRequested)
         {
             var interval = feed.SubscriberCount > 0 ? WatchedInterval : QuietInterval;
+            try
+            {
+                await CheckLogDiskAsync();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(ex, "Could not judge the logs disk under {LogsDir}",
+                    supervisor.LogsDir);
+            }
+
             if (time.GetUtcNow() - last >= interval)
             {
                 last = time.GetUtcNow();
@@ -129,6 +157,41 @@ public sealed class ResourceMonitor(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Measures the logs disk and puts its message on the running components, or takes it off
+    /// them once there is room again (svlogd resumes by itself). Cheap: one statfs.
+    /// </summary>
+    public async Task CheckLogDiskAsync()
+    {
+        var logsDir = supervisor.LogsDir;
+        var judged = Processes.LogDisk.Judge(logsDir, Processes.LogDisk.FreeBytes(logsDir),
+            Processes.LogDisk.TakeNoSpace(logsDir));
+        var before = LogDisk;
+        LogDisk = judged;
+        if (judged.IsFull && before is not { IsFull: true })
+        {
+            logger.LogError("The logs disk is full: {Message}", judged.HostMessage);
+        }
+        else if (!judged.IsFull && before is { IsFull: true })
+        {
+            logger.LogInformation(
+                "The logs disk under {LogsDir} has room again ({FreeBytes} bytes free)",
+                logsDir, judged.FreeBytes);
+        }
+
+        if (judged.IsFull)
+        {
+            foreach (var pid in Processes.LogDisk.EndOrphanRelays(logsDir))
+            {
+                logger.LogWarning(
+                    "Killed the log relay {Pid} of a deleted log folder; it held the space of "
+                    + "the deleted logs while it waited for room", pid);
+            }
+        }
+
+        await supervisor.MarkLogDiskAsync(judged.Message);
     }
 
     private void Keep(

@@ -36,24 +36,35 @@ public sealed class RotatingLogFile : IDisposable
 
     public int Backups { get; }
 
-    /// <summary>Appends the lines and flushes them to the file.</summary>
+    /// <summary>
+    /// Appends the lines and flushes them to the file. When that fails (a full disk, say) the
+    /// file is closed and the exception passes on; the next write opens it again.
+    /// </summary>
     public void Write(IReadOnlyList<LogLine> lines)
     {
         lock (_gate)
         {
-            var stream = Open();
-            foreach (var line in lines)
+            try
             {
-                var bytes = _utf8.GetBytes(Format(line));
-                if (stream.Length > 0 && stream.Length + bytes.Length > MaxBytes)
+                var stream = Open();
+                foreach (var line in lines)
                 {
-                    stream = Rotate();
+                    var bytes = _utf8.GetBytes(Format(line));
+                    if (stream.Length > 0 && stream.Length + bytes.Length > MaxBytes)
+                    {
+                        stream = Rotate();
+                    }
+
+                    stream.Write(bytes);
                 }
 
-                stream.Write(bytes);
+                stream.Flush();
             }
-
-            stream.Flush();
+            catch (IOException)
+            {
+                Drop();
+                throw;
+            }
         }
     }
 
@@ -92,7 +103,8 @@ public sealed class RotatingLogFile : IDisposable
         return lines.Select((text, i) => Parse(text, i + 1)).ToList();
     }
 
-    public void Dispose()
+    /// <summary>Closes the file until the next write opens it again.</summary>
+    public void Close()
     {
         lock (_gate)
         {
@@ -100,6 +112,8 @@ public sealed class RotatingLogFile : IDisposable
             _stream = null;
         }
     }
+
+    public void Dispose() => Close();
 
     private static LogLine Parse(string text, long number)
     {
@@ -113,6 +127,21 @@ public sealed class RotatingLogFile : IDisposable
         }
 
         return new LogLine(number, DateTimeOffset.MinValue, false, text);
+    }
+
+    /// <summary>Closes the file after a failed write; what it could not flush is lost.</summary>
+    private void Drop()
+    {
+        try
+        {
+            _stream?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The handle is closed even when the last flush fails.
+        }
+
+        _stream = null;
     }
 
     private FileStream Open()

@@ -8,8 +8,16 @@ namespace Cloner.Infrastructure.Provisioning;
 /// only when it points inside the blueprint, rewritten relative so it points inside the clone;
 /// a link that leads out of the blueprint, or nowhere, stops the copy.
 /// </summary>
+/// <remarks>
+/// The blueprint's own <c>blueprint.yaml</c> is always left out, whatever the excludes say: it
+/// describes the blueprint, not the app. The schema and nginx template files are left out only
+/// when <c>files.exclude</c> lists them, because the domain's blueprint carries their texts and
+/// not their file names; a blueprint that forgets to list them gets them in every clone folder.
+/// </remarks>
 internal sealed class BlueprintCopy(string source, FileExcludes excludes)
 {
+    public const string BlueprintFileName = "blueprint.yaml";
+
     public void Into(string target, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())
@@ -36,7 +44,8 @@ internal sealed class BlueprintCopy(string source, FileExcludes excludes)
             cancellationToken.ThrowIfCancellationRequested();
             var entryRelative = relative.Length == 0 ? entry.Name : $"{relative}/{entry.Name}";
             var isFolder = entry is DirectoryInfo;
-            if (excludes.IsExcluded(entryRelative, isFolder))
+            if (IsBlueprintFile(entryRelative, isFolder)
+                || excludes.IsExcluded(entryRelative, isFolder))
             {
                 continue;
             }
@@ -59,6 +68,9 @@ internal sealed class BlueprintCopy(string source, FileExcludes excludes)
             }
         }
     }
+
+    private static bool IsBlueprintFile(string relative, bool isFolder) =>
+        !isFolder && relative == BlueprintFileName;
 
     private void CopyLink(FileSystemInfo link, string destination, string relative)
     {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Provisioning;
 using Microsoft.Extensions.Logging;
@@ -23,6 +25,8 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     public string? NotConfiguredReason =>
         options.NginxVhostsDir is null ? "Cloner:Nginx:VhostsDir is not set" : null;
 
+    // The timeout is no setting yet: a test or reload command that hangs holds every nginx
+    // change of this Cloner (and the create or delete that runs it) for the full 30 s.
     public TimeSpan CommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
 
     public async Task InstallAsync(string clone, string vhost, IProgress<string> progress,
@@ -100,13 +104,10 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
         await _nginxLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var reload = await ExternalCommand.RunAsync(ReloadKey, options.NginxReloadCommand,
-                CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+            var reload = await RunReloadAsync().ConfigureAwait(false);
             if (!reload.Succeeded)
             {
-                throw new ProvisioningException(
-                    $"{ReloadKey} '{options.NginxReloadCommand}' failed with exit code " +
-                    $"{reload.ExitCode}: {reload.Output}");
+                throw new ProvisioningException(ReloadFailure(reload));
             }
 
             logger.LogInformation("Reloaded nginx");
@@ -118,6 +119,50 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     }
 
     public bool Exists(string clone) => File.Exists(VhostPath(clone));
+
+    /// <summary>
+    /// Whether a failed reload's output says there is no nginx to reload: nginx's own
+    /// <c>-s reload</c> cannot open its pid file (nginx stopped cleanly) or finds no process
+    /// under the pid in it (nginx was killed); systemctl says the unit is not active.
+    /// </summary>
+    public static bool SaysNginxIsNotRunning(string output) =>
+        (output.Contains("open()", StringComparison.Ordinal)
+            && output.Contains(".pid\" failed", StringComparison.Ordinal))
+        || output.Contains("No such process", StringComparison.Ordinal)
+        || output.Contains("invalid PID number", StringComparison.Ordinal)
+        || output.Contains("is not active, cannot reload", StringComparison.Ordinal);
+
+    private async Task<CommandResult> RunReloadAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await ExternalCommand.RunAsync(ReloadKey, options.NginxReloadCommand,
+                CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex) when (Stopwatch.GetElapsedTime(started) >= CommandTimeout)
+        {
+            var seconds = CommandTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            throw new ProvisioningException(
+                $"{ReloadKey} '{options.NginxReloadCommand}' did not finish within {seconds} s " +
+                "and was killed, so nginx may still serve the routes it had before; check " +
+                $"that nginx answers and that {ReloadKey} returns within {seconds} s, " +
+                "then try again", ex);
+        }
+    }
+
+    private string ReloadFailure(CommandResult reload)
+    {
+        var ran = $"{ReloadKey} '{options.NginxReloadCommand}' failed with exit code " +
+            $"{reload.ExitCode}: {reload.Output}";
+        if (SaysNginxIsNotRunning(reload.Output))
+        {
+            return "nginx is not running, so it could not be reloaded (" + ran + "); " +
+                "start nginx (it reads the vhosts as they are now), then try again";
+        }
+
+        return ran + "; fix what nginx says, then try again";
+    }
 
     private string VhostsDir => options.NginxVhostsDir
         ?? throw new ProvisioningException("Cloner:Nginx:VhostsDir is not set");

@@ -60,7 +60,9 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
             [new PortSlot("http", 8100, 8999), new PortSlot("vk", 9100, 9999),
                 new PortSlot("websocket", 10100, 10999)],
             ego1.Ports);
-        Assert.Equal(["*.pyc", "__pycache__/", ".env", "logs/"], ego1.FileExcludes);
+        Assert.Equal(
+            ["*.pyc", "__pycache__/", ".env", "logs/", "schema.sql", "nginx.conf.liquid"],
+            ego1.FileExcludes);
         Assert.Equal(12, ego1.Env.Count);
         Assert.Contains(new EnvEntry("BOT_NUMBER", "{{ clone.number }}"), ego1.Env);
         Assert.Contains("CREATE TABLE IF NOT EXISTS payments", ego1.SchemaSql);

@@ -67,6 +67,22 @@ public sealed class CloneFoldersTests : IDisposable
     }
 
     [Fact]
+    public async Task CopyBlueprint_BlueprintYamlNotExcluded_LeftOutAnywayOnlyAtTheTop()
+    {
+        Write("blueprint.yaml", "name: ego1");
+        Write("bot.py", "x");
+        Write("config/blueprint.yaml", "kept: the app's own file of that name");
+
+        await _folders.CopyBlueprintAsync(Blueprint(), "bot7", CancellationToken.None);
+
+        var clone = _folders.PathOf("bot7");
+        Assert.False(File.Exists(Path.Combine(clone, "blueprint.yaml")),
+            "the blueprint's own blueprint.yaml was copied into the clone");
+        Assert.True(File.Exists(Path.Combine(clone, "bot.py")));
+        Assert.True(File.Exists(Path.Combine(clone, "config", "blueprint.yaml")));
+    }
+
+    [Fact]
     public async Task CopyBlueprint_ExecutableScript_StaysExecutable()
     {
         Write("run.sh", "#!/bin/sh\necho hi\n");

@@ -104,6 +104,7 @@ public sealed class NginxRouteInstallerTests : IDisposable
 
         Assert.Contains("exit code 3", ex.Message, StringComparison.Ordinal);
         Assert.Contains("reload refused", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not running", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -115,6 +116,35 @@ public sealed class NginxRouteInstallerTests : IDisposable
             installer.ReloadAsync(CancellationToken.None));
 
         Assert.Contains("did not finish within 1 s", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Cloner:Nginx:ReloadCommand 'sleep 30'", ex.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("may still serve the routes it had before", ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nginx: [error] open() \"/run/nginx.pid\" failed (2: No such file or directory)")]
+    [InlineData("nginx: [alert] kill(4242, 1) failed (3: No such process)")]
+    [InlineData("nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"")]
+    [InlineData("nginx.service is not active, cannot reload.")]
+    public async Task Reload_NginxNotRunning_SaysSoWithNginxsWordsAndWhatToDo(string said)
+    {
+        var installer = Installer(reload: $"sh -c 'echo \"$0\" >&2; exit 1' '{said}'");
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() =>
+            installer.ReloadAsync(CancellationToken.None));
+
+        Assert.StartsWith("nginx is not running", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Cloner:Nginx:ReloadCommand", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(said, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("start nginx", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SaysNginxIsNotRunning_OtherReloadFailure_False()
+    {
+        Assert.False(NginxRouteInstaller.SaysNginxIsNotRunning(
+            "nginx: [emerg] unknown directive \"brokn\" in /etc/nginx/vhosts/bot7.conf:1"));
     }
 
     [Fact]

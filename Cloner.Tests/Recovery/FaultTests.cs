@@ -166,7 +166,7 @@ public sealed class FaultTests(SharedCloner shared, ITestOutputHelper output)
         });
     }
 
-    private static async Task CheckServingAsync(ClonerApi api)
+    internal static async Task CheckServingAsync(ClonerApi api)
     {
         using var list = await api.Http.GetAsync("api/clones");
         await ClonerApi.ExpectAsync(list, HttpStatusCode.OK, "GET api/clones");

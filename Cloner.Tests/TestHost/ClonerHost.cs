@@ -22,12 +22,14 @@ public sealed class ClonerHost : IAsyncDisposable
     private readonly List<string> _output = [];
     private readonly Lock _outputLock = new();
 
-    private ClonerHost(Process process, string root, int port, string adminPassword)
+    private ClonerHost(Process process, string root, int port, string adminPassword,
+        string dataDir)
     {
         _process = process;
         Root = root;
         Port = port;
         AdminPassword = adminPassword;
+        DataDir = dataDir;
     }
 
     public string Root { get; }
@@ -36,7 +38,8 @@ public sealed class ClonerHost : IAsyncDisposable
 
     public string AdminPassword { get; }
 
-    public string DataDir => Path.Combine(Root, "data");
+    /// <summary>The data folder Cloner was started with, the test's own when it set one.</summary>
+    public string DataDir { get; }
 
     public string ClonesRoot => Path.Combine(Root, "bots");
 
@@ -86,10 +89,11 @@ public sealed class ClonerHost : IAsyncDisposable
         var password = "Adm1n!" + Guid.NewGuid().ToString("N")[..12];
         var environment = Environment(root, password, servers);
         configure?.Invoke(environment);
-        ProcFs.OwnDataDirs[Path.GetFullPath(environment["Cloner__DataDir"]!)] = true;
+        var dataDir = Path.GetFullPath(environment["Cloner__DataDir"]!, root);
+        ProcFs.OwnDataDirs[dataDir] = true;
 
         var process = Launch(root, port, environment);
-        var host = new ClonerHost(process, root, port, password);
+        var host = new ClonerHost(process, root, port, password, dataDir);
         process.OutputDataReceived += (_, e) => host.Append(e.Data, "out");
         process.ErrorDataReceived += (_, e) => host.Append(e.Data, "err");
         process.BeginOutputReadLine();

@@ -23,6 +23,7 @@ public static class ApiRegistration
         BlueprintEndpoints.Map(api);
         CloneEndpoints.Map(api);
         LogFileEndpoint.Map(api);
+        HostEndpoints.Map(api);
         HealthEndpoints.Map(endpoints);
         return endpoints;
     }

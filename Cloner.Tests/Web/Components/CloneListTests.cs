@@ -302,4 +302,30 @@ public sealed class CloneListTests : DashboardContext
             Assert.Empty(page.FindAll("[data-testid=component-bot1-bot-problem]"));
         });
     }
+
+    [Fact]
+    public async Task CloneList_RestartOfRunningComponent_GivesItANewRun()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        Supervisor.Set(Supervisor.Current("bot1", "bot") with
+        {
+            State = ComponentState.Running,
+            Pid = 77,
+            StartedAt = DateTimeOffset.UtcNow,
+        });
+        var page = Render<CloneList>();
+        page.WaitForAssertion(() =>
+        {
+            Assert.False(page.Find(".clone-table [data-testid=restart-bot1-bot]")
+                .HasAttribute("disabled"));
+            Assert.False(page.Find(".clone-cards [data-testid=restart-bot1-bot]")
+                .HasAttribute("disabled"));
+        });
+
+        await page.Find(".clone-cards [data-testid=restart-bot1-bot]").ClickAsync(new());
+
+        var restarted = Supervisor.Current("bot1", "bot");
+        Assert.Equal(ComponentState.Running, restarted.State);
+        Assert.NotEqual(77, restarted.Pid);
+    }
 }

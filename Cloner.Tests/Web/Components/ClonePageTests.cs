@@ -337,4 +337,40 @@ public sealed class ClonePageTests : DashboardContext
             Assert.Equal("err", prefix.QuerySelector(".log-stream")!.TextContent);
         });
     }
+
+    [Fact]
+    public async Task ClonePage_StartAllThenStopAllConfirmed_RunsEveryComponent()
+    {
+        await AddReadyCloneAsync("bot1", 1, 8100);
+        var host = RenderWithProviders(b =>
+        {
+            b.OpenComponent<ClonePage>(0);
+            b.AddAttribute(1, nameof(ClonePage.Name), "bot1");
+            b.CloseComponent();
+        });
+        host.WaitForAssertion(() =>
+            Assert.True(host.Find("[data-testid=stop-all-bot1]").HasAttribute("disabled")));
+
+        await host.Find("[data-testid=start-all-bot1]").ClickAsync(new());
+
+        Assert.Equal(ComponentState.Running, Supervisor.Current("bot1", "bot").State);
+        Assert.Equal(ComponentState.Running, Supervisor.Current("bot1", "vk").State);
+        host.WaitForAssertion(() =>
+        {
+            Assert.Contains("bot1: start of 2 components done", host.Markup);
+            Assert.True(host.Find("[data-testid=start-all-bot1]").HasAttribute("disabled"));
+            Assert.False(host.Find("[data-testid=stop-bot1-vk]").HasAttribute("disabled"));
+        });
+
+        var stopping = host.Find("[data-testid=stop-all-bot1]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.Contains("Stop every component of bot1", host.Markup));
+        await host.FindAll(".mud-message-box button")
+            .Single(b => b.TextContent.Contains("Stop all")).ClickAsync(new());
+        await stopping;
+
+        Assert.Equal(ComponentState.Stopped, Supervisor.Current("bot1", "bot").State);
+        Assert.Equal(ComponentState.Stopped, Supervisor.Current("bot1", "vk").State);
+        host.WaitForAssertion(() =>
+            Assert.False(host.Find("[data-testid=start-bot1-bot]").HasAttribute("disabled")));
+    }
 }

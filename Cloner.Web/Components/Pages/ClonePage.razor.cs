@@ -24,6 +24,7 @@ public sealed partial class ClonePage : IAsyncDisposable
     private CloneDetails? _details;
     private bool _loaded;
     private bool _deleted;
+    private bool _cloneCommandBusy;
     private IReadOnlyList<string> _componentNames = [];
 
     [Inject]
@@ -112,6 +113,19 @@ public sealed partial class ClonePage : IAsyncDisposable
             }
 
             yield return (key, input?.Label ?? key, value);
+        }
+    }
+
+    /// <summary>
+    /// While a start all or stop all of this clone runs, the components' own buttons wait;
+    /// when it ends the page reads the clone again, as after a single command.
+    /// </summary>
+    private async Task OnCloneCommandBusy(bool busy)
+    {
+        _cloneCommandBusy = busy;
+        if (!busy && await Clones.GetAsync(Name, _stop.Token) is { } details)
+        {
+            Show(details);
         }
     }
 

@@ -1,0 +1,74 @@
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Clones;
+using Microsoft.Extensions.Logging;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// The supervisor's side of <see cref="OpenFiles"/>: a launch that would leave Cloner short of
+/// descriptors is refused before it opens anything, and one that runs into EMFILE or ENFILE
+/// on the way ends with the same kind of sentence and leaves nothing open.
+/// </summary>
+public sealed partial class ProcessSupervisor
+{
+    private static readonly TimeSpan _relayEndWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Why the launch is refused for want of descriptors; null when it fits.</summary>
+    private string? RefuseForOpenFiles(Clone clone, ComponentSpec spec)
+    {
+        if (OpenFiles.Count() is not { } count
+            || OpenFiles.Refusal(count, spec.Name) is not { } refusal)
+        {
+            return null;
+        }
+
+        _logger.LogError(
+            "Refused to start {Clone}/{Component}: Cloner has {OpenFiles} of its {FileLimit} "
+            + "open files in use, a start needs about {LaunchCost} and {Reserve} stay free",
+            clone.Name, spec.Name, count.InUse, count.Limit, OpenFiles.LaunchCost,
+            OpenFiles.ReserveFor(count.Limit));
+        return refusal;
+    }
+
+    /// <summary>Starts following the component's log; the reason when it could not.</summary>
+    private string? FollowLog(SupervisedComponent entry, ComponentSpec spec)
+    {
+        try
+        {
+            entry.Log.Follow();
+            return null;
+        }
+        catch (IOException ex) when (OpenFiles.IsExhausted(ex))
+        {
+            return OpenFiles.Exhausted(ex, spec.Name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"the log of {spec.Name} in {entry.Log.Folder} could not be read "
+                + $"({ex.Message}); check that folder";
+        }
+    }
+
+    /// <summary>
+    /// After a failed spawn, waits for the relays that did start: their pipes' write ends are
+    /// closed, so they end at EOF, and no relay outlives the launch that had no component.
+    /// </summary>
+    private async Task RelaysEndedAsync(List<int> relays)
+    {
+        var ended = Task.WhenAll(relays.Select(ChildReaper.Watch));
+        try
+        {
+            await ended.WaitAsync(_relayEndWait);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning(
+                "Log relays {Pids} did not end within {Wait} after a failed start; killing them",
+                relays, _relayEndWait);
+            foreach (var relay in relays)
+            {
+                ProcFs.SignalGroup(relay, ProcFs.SigKill);
+            }
+        }
+    }
+}
