@@ -90,6 +90,15 @@ public static class FileWatch
         }
     }
 
+    /// <summary>Opens the inotify instance now.</summary>
+    public static void Prepare(ILogger logger)
+    {
+        lock (_gate)
+        {
+            EnsureInstance(logger);
+        }
+    }
+
     private static bool EnsureInstance(ILogger logger)
     {
         if (_inotify >= 0)

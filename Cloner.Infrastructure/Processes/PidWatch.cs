@@ -99,6 +99,20 @@ public static class PidWatch
         return watched.Exit.Task;
     }
 
+    /// <summary>Opens the epoll now, when pidfds can be used.</summary>
+    public static void Prepare()
+    {
+        if (!_supported)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            EnsureEpoll();
+        }
+    }
+
     private static bool Probe()
     {
         var fd = OpenPidfd(Environment.ProcessId);

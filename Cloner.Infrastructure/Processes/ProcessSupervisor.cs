@@ -54,6 +54,11 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         _feed = feed;
         _time = time;
         _logger = logger;
+
+        // Their one descriptor each for the whole process is open before any component runs,
+        // so it is not taken for the cost of the first.
+        PidWatch.Prepare();
+        FileWatch.Prepare(logger);
     }
 
     public async Task<ComponentRecord> StartAsync(
