@@ -139,10 +139,20 @@ public sealed partial class ProcessSupervisor
             .ToList();
     }
 
+    /// <summary>
+    /// Completes when the relays are gone: through a <see cref="PidWatch"/> each, or by polling
+    /// /proc without pidfds.
+    /// </summary>
     private async Task RelaysEndAsync(List<ProcStat> relays)
     {
-        while (relays.Any(r => ProcFs.Stat(r.Pid) is { IsZombie: false } now
-            && now.StartTicks == r.StartTicks))
+        static bool IsRunning(ProcStat relay) =>
+            ProcFs.Stat(relay.Pid) is { IsZombie: false } now
+            && now.StartTicks == relay.StartTicks;
+
+        var watched = relays.Select(r => PidWatch.WhenExited(r.Pid, () => IsRunning(r)))
+            .ToList();
+        await Task.WhenAll(watched.OfType<Task>());
+        while (relays.Where((r, i) => watched[i] is null).Any(IsRunning))
         {
             await Task.Delay(_relayPoll);
         }

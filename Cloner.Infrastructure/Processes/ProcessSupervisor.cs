@@ -54,6 +54,11 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         _feed = feed;
         _time = time;
         _logger = logger;
+
+        // Their one descriptor each for the whole process is open before any component runs,
+        // so it is not taken for the cost of the first.
+        PidWatch.Prepare();
+        FileWatch.Prepare(logger);
     }
 
     public async Task<ComponentRecord> StartAsync(
@@ -491,14 +496,23 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     }
 
     /// <summary>
-    /// Watches a re-adopted run by polling /proc, since it is not our child. Its exit code
-    /// cannot be known, so it ends with none.
+    /// Watches a re-adopted run through a <see cref="PidWatch"/>, or by polling /proc without
+    /// pidfds. It is not our child, so its exit code cannot be known and it ends with none.
     /// </summary>
     private async Task WatchAdoptedAsync(SupervisedComponent entry, ComponentRun run)
     {
+        bool IsSame() =>
+            IsSameProcess(run.Pid, run.StartTicks, commandLine: null, allowZombie: false);
+
         try
         {
-            while (IsSameProcess(run.Pid, run.StartTicks, commandLine: null, allowZombie: false))
+            var exited = PidWatch.WhenExited(run.Pid, IsSame, _shutdown.Token);
+            if (exited is not null)
+            {
+                await exited;
+            }
+
+            while (exited is null && IsSame())
             {
                 await Task.Delay(_adoptedPoll, _time, _shutdown.Token);
             }

@@ -1,16 +1,22 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace Cloner.Infrastructure.Processes;
 
 /// <summary>
-/// Follows the <c>current</c> file of one log relay: it reads what was added every
-/// <see cref="Poll"/> while lines come, and backs off to <see cref="IdlePoll"/> while none do
+/// Follows the <c>current</c> file of one log relay: a <see cref="FileWatch"/> on the relay's
+/// folder wakes it when svlogd writes or rotates, and it then reads what was added; a read
+/// every <see cref="SafetyPoll"/>, for all watched tails at once, catches anything a wake
+/// missed. Without the watch (no
+/// inotify, its watch limit reached, the folder not there yet) it reads every
+/// <see cref="Poll"/> while lines come and backs off to <see cref="IdlePoll"/> while none do
 /// (a quiet component then costs a tenth of the reads; its next line shows up to a second
-/// late), frames it with <see cref="LineFramer"/> (a line over 64 KiB is cut, bytes that
-/// are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's time
-/// stamp and hands the lines on. When svlogd rotates the file (the path names another inode)
-/// the rest of the old file is read before the new one.
+/// late). It frames what it reads with <see cref="LineFramer"/> (a line over 64 KiB is cut,
+/// bytes that are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's
+/// time stamp and hands the lines on. When svlogd rotates the file (the path names another
+/// inode) the rest of the old file is read before the new one, and so is any file it rotated
+/// in between.
 /// </summary>
 internal sealed class RelayTail : IAsyncDisposable
 {
@@ -18,10 +24,25 @@ internal sealed class RelayTail : IAsyncDisposable
 
     public static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
+    public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a watched tail gathers lines that keep coming before it reads.</summary>
+    public static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(50);
+
     private const int ChunkBytes = 128 * 1024;
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
     private const int InodeOffset = 8; // st_ino follows st_dev on both
     private const int SizeOffset = 48; // st_size, on x86-64 and arm64 alike
+
+    /// <summary>
+    /// The watched tails, all woken together every <see cref="SafetyPoll"/> by one timer: a
+    /// timer each would wake a thread-pool thread 120 times a second for 600 tails, and each
+    /// wake-up costs far more than the read it runs.
+    /// </summary>
+    private static readonly ConcurrentDictionary<RelayTail, byte> _watchedTails = new();
+
+    private static readonly Timer _safetyTick = new(
+        _ => WakeWatched(), null, SafetyPoll, SafetyPoll);
 
     private readonly string _path;
     private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
@@ -31,9 +52,11 @@ internal sealed class RelayTail : IAsyncDisposable
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private LineFramer _framer = new();
     private FileStream? _stream;
+    private FileWatch.Subscription? _watch;
     private long _inode = -1;
     private long _startAt;
     private long _rounds;
+    private int _wakePending;
     private TimeSpan _delay = Poll;
     private Task _loop = Task.CompletedTask;
 
@@ -48,6 +71,9 @@ internal sealed class RelayTail : IAsyncDisposable
     }
 
     public string Path => _path;
+
+    /// <summary>True while inotify wakes this tail; false while it polls.</summary>
+    public bool IsWatched => _watch is { IsLive: true };
 
     /// <summary>
     /// Starts following from the file's end as it is now; returns that length (0 when there is
@@ -94,20 +120,51 @@ internal sealed class RelayTail : IAsyncDisposable
         {
         }
 
+        _watchedTails.TryRemove(this, out _);
+        _watch?.Dispose();
         _stream?.Dispose();
         _stop.Dispose();
     }
 
-    /// <summary>Cuts the current wait short, so the next read starts now.</summary>
+    /// <summary>Watches the relay's folder unless it is watched; true when it is.</summary>
+    private bool EnsureWatch()
+    {
+        if (_watch is { IsLive: true })
+        {
+            return true;
+        }
+
+        _watch?.Dispose();
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
+        _watch = FileWatch.Watch(folder, Wake, _logger);
+        if (_watch is null)
+        {
+            _watchedTails.TryRemove(this, out _);
+            return false;
+        }
+
+        _watchedTails[this] = 0;
+        return true;
+    }
+
+    private static void WakeWatched()
+    {
+        foreach (var tail in _watchedTails.Keys)
+        {
+            tail.Wake();
+        }
+    }
+
+    /// <summary>
+    /// Cuts the current wait short, so the next read starts now. svlogd writes each line
+    /// alone, so under a flood this is called for nearly every line: a pending wake-up is
+    /// kept in a flag rather than found by the semaphore's exception.
+    /// </summary>
     private void Wake()
     {
-        try
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending.
         }
     }
 
@@ -115,11 +172,15 @@ internal sealed class RelayTail : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
+            var streaming = false;
             try
             {
+                // Watched before the read: whatever is written after the read wakes it again.
+                var watched = EnsureWatch();
                 var added = await ReadAddedAsync();
-                _delay = added
-                    ? Poll
+                streaming = watched && added;
+                _delay = watched ? Timeout.InfiniteTimeSpan
+                    : added ? Poll
                     : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -132,7 +193,20 @@ internal sealed class RelayTail : IAsyncDisposable
             Interlocked.Increment(ref _rounds);
             try
             {
-                await _wake.WaitAsync(_delay, _stop.Token);
+                var woken = await _wake.WaitAsync(_delay, _stop.Token);
+                if (woken)
+                {
+                    // Before the read: a write from now on wakes the next round.
+                    Interlocked.Exchange(ref _wakePending, 0);
+                }
+
+                if (woken && streaming)
+                {
+                    // Lines keep coming: gather them for a moment rather than read each write
+                    // of svlogd alone, which costs a flood more CPU per line. A line after a
+                    // quiet spell is read at once.
+                    await Task.Delay(Batch, _stop.Token);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -155,8 +229,14 @@ internal sealed class RelayTail : IAsyncDisposable
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
             added |= await ReadToEndAsync();
+            var skipped = RotatedSince(_inode);
             _stream!.Dispose();
             _stream = null;
+            foreach (var file in skipped)
+            {
+                added |= await ReadRotatedAsync(file);
+            }
+
             _framer = new LineFramer();
             _startAt = 0;
             if (Open())
@@ -166,6 +246,54 @@ internal sealed class RelayTail : IAsyncDisposable
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// The files svlogd rotated after the one that was the inode <paramref name="inode"/>,
+    /// oldest first: when it rotated more than once between two reads, the lines in between
+    /// are there. svlogd names them by TAI64N time stamp, so their names sort by age.
+    /// </summary>
+    private List<string> RotatedSince(long inode)
+    {
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(folder, "@*");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        var old = Array.FindIndex(files, f => StatPath(f).Inode == inode);
+        return old < 0 ? [] : files[(old + 1)..].ToList();
+    }
+
+    private async Task<bool> ReadRotatedAsync(string file)
+    {
+        _framer = new LineFramer();
+        try
+        {
+            _stream = new FileStream(file, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        }
+        catch (FileNotFoundException)
+        {
+            // svlogd removed it already, being over its count of old files.
+            return false;
+        }
+
+        try
+        {
+            return await ReadToEndAsync();
+        }
+        finally
+        {
+            _stream.Dispose();
+            _stream = null;
+        }
     }
 
     private bool Open()

@@ -65,9 +65,12 @@ public sealed class ReconcileTests : IAsyncLifetime
         Assert.Empty(SupervisorHarness.GroupMembers(started.Pid!.Value));
     }
 
-    [Fact]
-    public async Task Reconcile_AdoptedProcessKilled_SeenExitedByPolling()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reconcile_AdoptedProcessKilled_SeenExited(bool forcePolling)
     {
+        PidWatch.ForcePolling = forcePolling;
         var spec = SupervisorHarness.Shell("vk", "sleep 1000");
         var started = await _first.StartAsync(spec);
         await _first.Supervisor.DisposeAsync();

@@ -32,7 +32,12 @@ var table = new FigureTable();
 var fleet = new Fleet(workDir, loggers);
 try
 {
+    var descriptorsBefore = Directory.GetFiles("/proc/self/fd").Length;
     await StartFleetAsync(fleet, settings, cancel.Token);
+    var components = fleet.Started.Count;
+    var descriptors = Directory.GetFiles("/proc/self/fd").Length - descriptorsBefore;
+    table.Add("Cloner's descriptors per running component (pidfds, relay files)",
+        $"{(double)descriptors / components:0.00} ({descriptors} for {components})");
     await using var watcher = new Watcher(fleet.Feed);
     await MonitorBenchmark.RunAsync(fleet, watcher, settings, table, cancel.Token);
 

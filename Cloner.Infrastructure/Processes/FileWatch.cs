@@ -1,0 +1,293 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace Cloner.Infrastructure.Processes;
+
+/// <summary>
+/// Tells when something changes in a folder, through one inotify instance for the whole
+/// process and one thread that sleeps in its read: a write to a file in the folder
+/// (IN_MODIFY), a file created, renamed into or out of it (svlogd's rotation renames
+/// <c>current</c> away and creates a new one), or the folder itself moved or deleted. Each
+/// watched folder costs one inotify watch, counted against
+/// <c>/proc/sys/fs/inotify/max_user_watches</c> for the user, not a descriptor; the instance
+/// is one descriptor for the whole process.
+/// </summary>
+public static class FileWatch
+{
+    private const int CloseOnExec = 0x80000; // IN_CLOEXEC
+    private const uint Modify = 0x002; // IN_MODIFY
+    private const uint MovedFrom = 0x040; // IN_MOVED_FROM
+    private const uint MovedTo = 0x080; // IN_MOVED_TO
+    private const uint Create = 0x100; // IN_CREATE
+    private const uint DeleteSelf = 0x400; // IN_DELETE_SELF
+    private const uint MoveSelf = 0x800; // IN_MOVE_SELF
+    private const uint Ignored = 0x8000; // IN_IGNORED: the watch is gone
+    private const int Overflow = -1; // the watch of IN_Q_OVERFLOW: events were lost
+    private const uint OnlyFolder = 0x01000000; // IN_ONLYDIR
+    private const uint Events = Modify | MovedFrom | MovedTo | Create | DeleteSelf | MoveSelf;
+    private const int NoSpace = 28; // ENOSPC: max_user_watches reached
+    private const int NotFound = 2; // ENOENT
+    private const int Interrupted = 4; // EINTR
+    private const int EventHeader = 16; // wd, mask, cookie, len
+    private const string WatchLimit = "/proc/sys/fs/inotify/max_user_watches";
+
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
+
+    private static readonly Lock _gate = new();
+    private static readonly AsyncLocal<bool> _forcePolling = new();
+    private static readonly Dictionary<int, List<Subscription>> _byWatch = [];
+    private static int _inotify = -1;
+    private static bool _broken;
+    private static int _warned;
+
+    /// <summary>
+    /// Set by tests to exercise the polling used without inotify; it holds for the code that
+    /// the setter's flow runs and starts, so tests running at the same time are not affected.
+    /// </summary>
+    internal static bool ForcePolling
+    {
+        get => _forcePolling.Value;
+        set => _forcePolling.Value = value;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="changed"/> (on the watch thread; it must not block) whenever
+    /// something changes in <paramref name="folder"/>, until the subscription is disposed or
+    /// <see cref="Subscription.IsLive"/> turns false (the folder was moved or deleted). Null
+    /// when the folder does not exist, inotify is unavailable or its watch limit is reached
+    /// (said once in the log): follow the folder by polling then.
+    /// </summary>
+    public static Subscription? Watch(string folder, Action changed, ILogger logger)
+    {
+        if (ForcePolling)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!EnsureInstance(logger))
+            {
+                return null;
+            }
+
+            var watch = inotify_add_watch(_inotify, folder, Events | OnlyFolder);
+            if (watch < 0)
+            {
+                Refused(Marshal.GetLastPInvokeError(), folder, logger);
+                return null;
+            }
+
+            var subscription = new Subscription(watch, changed);
+            if (!_byWatch.TryGetValue(watch, out var subscribers))
+            {
+                subscribers = [];
+                _byWatch[watch] = subscribers;
+            }
+
+            subscribers.Add(subscription);
+            return subscription;
+        }
+    }
+
+    /// <summary>Opens the inotify instance now.</summary>
+    public static void Prepare(ILogger logger)
+    {
+        lock (_gate)
+        {
+            EnsureInstance(logger);
+        }
+    }
+
+    private static bool EnsureInstance(ILogger logger)
+    {
+        if (_inotify >= 0)
+        {
+            return true;
+        }
+
+        if (_broken)
+        {
+            return false;
+        }
+
+        _inotify = inotify_init1(CloseOnExec);
+        if (_inotify < 0)
+        {
+            _broken = true;
+            var error = Marshal.GetLastPInvokeError();
+            if (FirstWarning())
+            {
+                logger.LogWarning("inotify could not be started (errno {Errno}); log files are "
+                    + "followed by polling, up to a second late", error);
+            }
+
+            return false;
+        }
+
+        new Thread(Loop) { IsBackground = true, Name = "Cloner file watch" }.Start();
+        return true;
+    }
+
+    private static void Refused(int error, string folder, ILogger logger)
+    {
+        if (error == NotFound)
+        {
+            return;
+        }
+
+        if (!FirstWarning())
+        {
+            return;
+        }
+
+        if (error == NoSpace)
+        {
+            logger.LogWarning("The inotify watch limit ({Limit} in " + WatchLimit + ") is "
+                + "reached at {Folder}; further log folders are followed by polling, up to a "
+                + "second late; raise it with sysctl fs.inotify.max_user_watches",
+                ReadLimit(), folder);
+            return;
+        }
+
+        logger.LogWarning("inotify could not watch the log folder {Folder} (errno {Errno}); "
+            + "such folders are followed by polling, up to a second late", folder, error);
+    }
+
+    /// <summary>True the first time only: the fallback is said once in the log.</summary>
+    private static bool FirstWarning() => Interlocked.Exchange(ref _warned, 1) == 0;
+
+    private static string ReadLimit()
+    {
+        try
+        {
+            return File.ReadAllText(WatchLimit).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static void Loop()
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var read = read_events(_inotify, buffer, buffer.Length);
+            if (read < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == Interrupted)
+                {
+                    continue;
+                }
+
+                return;
+            }
+
+            var offset = 0;
+            while (offset + EventHeader <= read)
+            {
+                var watch = BitConverter.ToInt32(buffer, offset);
+                var mask = BitConverter.ToUInt32(buffer, offset + 4);
+                var length = BitConverter.ToInt32(buffer, offset + 12);
+                offset += EventHeader + length;
+                Deliver(watch, mask);
+            }
+
+            // svlogd writes each line alone; while this sleeps, the kernel merges the same
+            // event repeated into one, so a flood costs a few wakes a second, not one a line.
+            Thread.Sleep(Gather);
+        }
+    }
+
+    private static void Deliver(int watch, uint mask)
+    {
+        Subscription[] subscribers;
+        lock (_gate)
+        {
+            if (watch == Overflow)
+            {
+                subscribers = [.. _byWatch.Values.SelectMany(l => l)];
+            }
+            else if (_byWatch.TryGetValue(watch, out var list))
+            {
+                subscribers = [.. list];
+            }
+            else
+            {
+                return;
+            }
+
+            if (watch != Overflow && (mask & (Ignored | DeleteSelf | MoveSelf)) != 0)
+            {
+                // The folder is gone or elsewhere: its watch no longer means the path.
+                _byWatch.Remove(watch);
+                inotify_rm_watch(_inotify, watch);
+                foreach (var subscription in subscribers)
+                {
+                    subscription.IsLive = false;
+                }
+            }
+        }
+
+        foreach (var subscription in subscribers)
+        {
+            subscription.Changed();
+        }
+    }
+
+    private static void Forget(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            if (!_byWatch.TryGetValue(subscription.Watch, out var list)
+                || !list.Remove(subscription))
+            {
+                return;
+            }
+
+            if (list.Count == 0)
+            {
+                _byWatch.Remove(subscription.Watch);
+                inotify_rm_watch(_inotify, subscription.Watch);
+            }
+        }
+    }
+
+    /// <summary>One follower's interest in one folder.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        internal Subscription(int watch, Action changed)
+        {
+            Watch = watch;
+            Changed = changed;
+        }
+
+        /// <summary>False once the folder was moved or deleted; watch it again.</summary>
+        public bool IsLive { get; internal set; } = true;
+
+        internal int Watch { get; }
+
+        internal Action Changed { get; }
+
+        public void Dispose()
+        {
+            IsLive = false;
+            Forget(this);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int inotify_init1(int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int inotify_add_watch(int fd,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mask);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int inotify_rm_watch(int fd, int watch);
+
+    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static extern nint read_events(int fd, byte[] buffer, nint count);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Cloner.Infrastructure.Processes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cloner.Tests.Processes;
+
+/// <summary>
+/// A tail on a real relay folder: woken by inotify, it follows svlogd's rotations without a
+/// lost line, and with inotify forced off it does the same by polling.
+/// </summary>
+public sealed class RelayTailTests : IDisposable
+{
+    private readonly string _folder =
+        Directory.CreateTempSubdirectory("cloner-tail-").FullName;
+
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task RelayTail_LineAppendedWhileIdle_ArrivesThroughInotify()
+    {
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "2026-01-01_00:00:00.00000 before\n");
+        await using var tail = StartTail(current);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => tail.IsWatched, TimeSpan.FromSeconds(2)), "the folder was not watched");
+
+        // Idle long enough that a polling tail would wait its full second.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var written = Stopwatch.StartNew();
+        await File.AppendAllTextAsync(current, "2026-01-01_00:00:01.00000 after\n");
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Contains("after"), TimeSpan.FromSeconds(3)));
+        Assert.True(written.Elapsed < TimeSpan.FromMilliseconds(500),
+            $"the line took {written.ElapsedMilliseconds} ms");
+        Assert.DoesNotContain("before", _lines);
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelayTail_SvlogdRotates_EveryLineFollowedInOrder(bool forcePolling)
+    {
+        var svlogd = LogRelay.Find();
+        Skip.If(svlogd is null, "runit's svlogd is not installed");
+        FileWatch.ForcePolling = forcePolling;
+        // Rotate at 4 KiB and keep plenty of old files: about 100 lines a file.
+        await File.WriteAllTextAsync(Path.Combine(_folder, "config"), "s4096\nn100\n");
+        await using var tail = StartTail(Path.Combine(_folder, LogRelay.CurrentFile));
+
+        var script = "for i in $(seq 1 400); do echo \"line $i\"; "
+            + "[ $((i % 25)) = 0 ] && sleep 0.1; done | " + svlogd + " -tt " + _folder;
+        using (var relay = Process.Start("sh", ["-c", script]))
+        {
+            await relay.WaitForExitAsync();
+        }
+
+        Assert.True(Directory.GetFiles(_folder, "@*").Length >= 3, "svlogd did not rotate");
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 400, TimeSpan.FromSeconds(10)),
+            $"{_lines.Count} of 400 lines arrived");
+        Assert.Equal(Enumerable.Range(1, 400).Select(i => $"line {i}"), _lines);
+        Assert.Equal(!forcePolling, tail.IsWatched);
+    }
+
+    private RelayTail StartTail(string path)
+    {
+        var tail = new RelayTail(path, lines =>
+        {
+            foreach (var (_, text) in lines)
+            {
+                _lines.Enqueue(text);
+            }
+
+            return ValueTask.CompletedTask;
+        }, NullLogger.Instance);
+        tail.Begin();
+        return tail;
+    }
+}
