@@ -87,11 +87,8 @@ public sealed class CloneService(
 
     public Task<ComponentRecord> RestartComponentAsync(
         string clone, string component, CancellationToken cancellationToken) =>
-        OnComponentAsync(clone, component, cancellationToken, async (c, spec) =>
-        {
-            await supervisor.StopAsync(c, spec, CancellationToken.None);
-            return await supervisor.StartAsync(c, spec, CancellationToken.None);
-        });
+        OnComponentAsync(clone, component, cancellationToken,
+            (c, spec) => supervisor.RestartAsync(c, spec, CancellationToken.None));
 
     public async Task<IReadOnlyList<CloneView>> ListAsync(CancellationToken cancellationToken)
     {

@@ -19,6 +19,13 @@ public interface IComponentSupervisor
     /// </summary>
     Task<ComponentRecord> StopAsync(Clone clone, ComponentSpec spec, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stops the component when it runs and starts it again, under one hold of the component:
+    /// it stays wanted running throughout, so a Cloner that dies in between starts it again on
+    /// its next start.
+    /// </summary>
+    Task<ComponentRecord> RestartAsync(Clone clone, ComponentSpec spec, CancellationToken cancellationToken);
+
     /// <summary>The live state of a component, or a Stopped record when it never ran.</summary>
     ComponentRecord Current(string clone, string component);
 

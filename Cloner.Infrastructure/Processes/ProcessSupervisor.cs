@@ -120,6 +120,30 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
     }
 
+    public async Task<ComponentRecord> RestartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
+    {
+        var entry = Entry(clone.Name, spec.Name);
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            entry.Spec = spec;
+            entry.LastClone = clone;
+            entry.CancelPendingRestart();
+            if (entry.Run is { } run)
+            {
+                await StopRunAsync(entry, run, spec.StopTimeout, wantedRunning: true);
+            }
+
+            entry.Failures = 0;
+            return await LaunchAsync(entry, clone, spec, restarts: 0);
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
     public ComponentRecord Current(string clone, string component) =>
         _components.TryGetValue((clone, component), out var entry)
             ? entry.Record

@@ -205,6 +205,13 @@ public sealed class FakeWorld :
         return Task.FromResult(record);
     }
 
+    public async Task<ComponentRecord> RestartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
+    {
+        await StopAsync(clone, spec, cancellationToken);
+        return await StartAsync(clone, spec, cancellationToken);
+    }
+
     public ComponentRecord Current(string clone, string component) =>
         _components.GetValueOrDefault((clone, component))
         ?? new ComponentRecord { CloneName = clone, Component = component };

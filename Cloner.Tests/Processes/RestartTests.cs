@@ -38,6 +38,27 @@ public sealed class RestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restart_ByHand_WantedRunningInEveryWriteSoACrashMidwayStartsItAgain()
+    {
+        var spec = SupervisorHarness.Shell("bot", "trap 'sleep 0.3; exit 0' TERM; "
+            + "while :; do sleep 0.1; done");
+        var first = await _harness.StartAsync(spec);
+        _harness.Store.Writes.Clear();
+
+        var restarted = await _harness.Supervisor.RestartAsync(
+            _harness.Clone, spec, CancellationToken.None);
+
+        var writes = _harness.Store.Writes.ToList();
+        Assert.Contains(writes, w => w.State == ComponentState.Stopping);
+        Assert.Contains(writes, w => w.State == ComponentState.Stopped);
+        Assert.All(writes, w => Assert.True(w.WantedRunning,
+            $"a {w.State} write of the restart is not wanted running"));
+        Assert.Equal(ComponentState.Starting, restarted.State);
+        Assert.NotEqual(first.Pid, restarted.Pid);
+        Assert.Empty(SupervisorHarness.GroupMembers(first.Pid!.Value));
+    }
+
+    [Fact]
     public async Task Exit_OneAtOnce_RestartedWithGrowingDelaysThenFatalAfterFive()
     {
         using var feed = _harness.Feed.Subscribe();

@@ -35,6 +35,13 @@ public sealed class FakeSupervisor(CloneFeed feed) : IComponentSupervisor
             Pid = null,
         }));
 
+    public async Task<ComponentRecord> RestartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
+    {
+        await StopAsync(clone, spec, cancellationToken);
+        return await StartAsync(clone, spec, cancellationToken);
+    }
+
     public ComponentRecord Current(string clone, string component) =>
         _records.GetValueOrDefault((clone, component))
             ?? new ComponentRecord { CloneName = clone, Component = component };
