@@ -18,11 +18,12 @@ public static class OpenFiles
 {
     /// <summary>
     /// What one launch may take at its peak: four pipe ends and a relay config being written
-    /// while it starts, the two relay tails that stay open while the component runs, and one
-    /// for a /proc read of the start or the monitor. Measured (OpenFilesTests prints it): a
-    /// running component holds 2 of Cloner's descriptors, one that does not run holds none.
+    /// while it starts, the three pidfds (the component and its two relays, see PidWatch) and
+    /// the two relay tails that stay open while the component runs, and one for a /proc read
+    /// of the start or the monitor. Measured (OpenFilesTests prints it): a running component
+    /// holds 5 of Cloner's descriptors, one that does not run holds none.
     /// </summary>
-    public const int LaunchCost = 8;
+    public const int LaunchCost = 11;
 
     /// <summary>Kept free at least, for HTTP connections, the store and Cloner's logs.</summary>
     public const int ReserveFloor = 64;
