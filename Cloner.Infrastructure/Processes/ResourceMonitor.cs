@@ -35,6 +35,8 @@ public sealed class ResourceMonitor(
     private DateTimeOffset? _before;
     private HostSample? _host;
 
+    private readonly RepeatedFailures _failures = new();
+
     public ResourceSample? Latest(string clone, string component)
     {
         lock (_gate)
@@ -81,10 +83,11 @@ public sealed class ResourceMonitor(
         try
         {
             (_host, _hostTicks) = HostStats.Read(_hostTicks, supervisor.ClonesRoot, now);
+            Succeeded(HostRead);
         }
         catch (IOException ex)
         {
-            logger.LogWarning(ex, "Could not read the host's CPU and memory from /proc");
+            Failed(HostRead, ex);
         }
 
         var stats = ProcFs.All();
@@ -128,11 +131,11 @@ public sealed class ResourceMonitor(
             try
             {
                 await CheckLogDiskAsync();
+                Succeeded(LogDiskJudge);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                logger.LogWarning(ex, "Could not judge the logs disk under {LogsDir}",
-                    supervisor.LogsDir);
+                Failed(LogDiskJudge, ex);
             }
 
             if (time.GetUtcNow() - last >= interval)
@@ -141,10 +144,11 @@ public sealed class ResourceMonitor(
                 try
                 {
                     SampleOnce();
+                    Succeeded(ProcessSampling);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    logger.LogWarning(ex, "Could not sample the processes in /proc");
+                    Failed(ProcessSampling, ex);
                 }
             }
 
@@ -156,6 +160,28 @@ public sealed class ResourceMonitor(
             {
                 return;
             }
+        }
+    }
+
+    private const string HostRead = "read the host's CPU and memory from /proc";
+    private const string LogDiskJudge = "judge the free space of the logs disk";
+    private const string ProcessSampling = "sample the components' processes in /proc";
+
+    /// <summary>Logs a failure when it starts or its reason changes, not every round.</summary>
+    private void Failed(string what, Exception ex)
+    {
+        if (_failures.Failed(what, ex.Message))
+        {
+            logger.LogWarning(ex,
+                "The resource monitor could not {What} (said once until it works again)", what);
+        }
+    }
+
+    private void Succeeded(string what)
+    {
+        if (_failures.Succeeded(what))
+        {
+            logger.LogInformation("The resource monitor can {What} again", what);
         }
     }
 
