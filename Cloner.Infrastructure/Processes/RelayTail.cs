@@ -55,6 +55,8 @@ internal sealed class RelayTail : IAsyncDisposable
     private FileWatch.Subscription? _watch;
     private long _inode = -1;
     private long _startAt;
+    private long _beginInode = -1;
+    private string? _newestRotatedAtBegin;
     private long _rounds;
     private int _wakePending;
     private TimeSpan _delay = Poll;
@@ -83,6 +85,8 @@ internal sealed class RelayTail : IAsyncDisposable
     {
         var (inode, length) = StatPath(_path);
         _startAt = inode >= 0 ? length : 0;
+        _beginInode = inode;
+        _newestRotatedAtBegin = RotatedFiles().LastOrDefault();
         _loop = Task.Run(LoopAsync);
         return _startAt;
     }
@@ -218,12 +222,17 @@ internal sealed class RelayTail : IAsyncDisposable
     /// <summary>Reads what was added since the last read; true when there was anything.</summary>
     private async Task<bool> ReadAddedAsync()
     {
-        if (_stream is null && !Open())
+        var added = false;
+        if (_stream is null)
         {
-            return false;
+            added = _inode < 0 && await ReadRotatedBeforeFirstOpenAsync();
+            if (!Open())
+            {
+                return added;
+            }
         }
 
-        var added = await ReadToEndAsync();
+        added |= await ReadToEndAsync();
         var (pathInode, _) = StatPath(_path);
         if (pathInode >= 0 && pathInode != _inode)
         {
@@ -249,35 +258,80 @@ internal sealed class RelayTail : IAsyncDisposable
     }
 
     /// <summary>
+    /// Before the tail first opens <c>current</c>, svlogd may have rotated it already (a
+    /// flood, a busy machine that ran the tail late): reads the rest of the file that was
+    /// <c>current</c> at <see cref="Begin"/> and every file rotated after it, so that the open
+    /// that follows starts the new <c>current</c> from its start and nothing is lost.
+    /// </summary>
+    private async Task<bool> ReadRotatedBeforeFirstOpenAsync()
+    {
+        var (pathInode, _) = StatPath(_path);
+        if (_beginInode >= 0 && pathInode == _beginInode)
+        {
+            return false;
+        }
+
+        var files = RotatedFiles();
+        var begun = _beginInode >= 0
+            ? files.FindIndex(f => StatPath(f).Inode == _beginInode)
+            : -1;
+        var pending = begun >= 0
+            ? files[begun..]
+            : files.Where(f => string.CompareOrdinal(f, _newestRotatedAtBegin) > 0).ToList();
+        if (pending.Count == 0)
+        {
+            return false;
+        }
+
+        var added = false;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            added |= await ReadRotatedAsync(pending[i], i == 0 && begun >= 0 ? _startAt : 0);
+        }
+
+        _framer = new LineFramer();
+        _newestRotatedAtBegin = pending[^1];
+        _beginInode = -1;
+        _startAt = 0;
+        return added;
+    }
+
+    /// <summary>The files svlogd rotated, oldest first (their TAI64N names sort by age).</summary>
+    private List<string> RotatedFiles()
+    {
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
+        try
+        {
+            var files = Directory.GetFiles(folder, "@*");
+            Array.Sort(files, StringComparer.Ordinal);
+            return [.. files];
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
     /// The files svlogd rotated after the one that was the inode <paramref name="inode"/>,
     /// oldest first: when it rotated more than once between two reads, the lines in between
     /// are there. svlogd names them by TAI64N time stamp, so their names sort by age.
     /// </summary>
     private List<string> RotatedSince(long inode)
     {
-        var folder = System.IO.Path.GetDirectoryName(_path)!;
-        string[] files;
-        try
-        {
-            files = Directory.GetFiles(folder, "@*");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return [];
-        }
-
-        Array.Sort(files, StringComparer.Ordinal);
-        var old = Array.FindIndex(files, f => StatPath(f).Inode == inode);
-        return old < 0 ? [] : files[(old + 1)..].ToList();
+        var files = RotatedFiles();
+        var old = files.FindIndex(f => StatPath(f).Inode == inode);
+        return old < 0 ? [] : files[(old + 1)..];
     }
 
-    private async Task<bool> ReadRotatedAsync(string file)
+    private async Task<bool> ReadRotatedAsync(string file, long from = 0)
     {
         _framer = new LineFramer();
         try
         {
             _stream = new FileStream(file, FileMode.Open, FileAccess.Read,
                 FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            _stream.Position = Math.Min(from, _stream.Length);
         }
         catch (FileNotFoundException)
         {

@@ -66,6 +66,33 @@ public sealed class RelayTailTests : IDisposable
         Assert.Equal(!forcePolling, tail.IsWatched);
     }
 
+    [Fact]
+    public async Task RelayTail_RotatedBeforeItsFirstRead_ReadsTheRotatedFilesThenCurrent()
+    {
+        // The relay folder appears at once with two rotations done, as when a flood filled
+        // 10 MB before a tail on a busy machine first ran: no line of it may be lost.
+        var relay = Path.Combine(_folder, "out");
+        var staging = Path.Combine(_folder, "staging");
+        Directory.CreateDirectory(staging);
+        await using var tail = StartTail(Path.Combine(relay, LogRelay.CurrentFile));
+        await File.WriteAllTextAsync(Path.Combine(staging, "@4000000000000001.s"),
+            Stamped("line 1", "line 2"));
+        await File.WriteAllTextAsync(Path.Combine(staging, "@4000000000000002.s"),
+            Stamped("line 3"));
+        await File.WriteAllTextAsync(Path.Combine(staging, LogRelay.CurrentFile),
+            Stamped("line 4"));
+
+        Directory.Move(staging, relay);
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 4, TimeSpan.FromSeconds(5)),
+            $"{_lines.Count} of 4 lines arrived");
+        Assert.Equal(["line 1", "line 2", "line 3", "line 4"], _lines);
+    }
+
+    private static string Stamped(params string[] lines) =>
+        string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
+
     private RelayTail StartTail(string path)
     {
         var tail = new RelayTail(path, lines =>
