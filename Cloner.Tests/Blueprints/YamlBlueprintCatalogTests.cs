@@ -86,7 +86,7 @@ public sealed class YamlBlueprintCatalogTests : IDisposable
         var snapshot = Catalog(testBlueprints).Read();
 
         Assert.Empty(snapshot.Problems);
-        Assert.Equal(["badnginx", "halfschema", "stubborn"],
+        Assert.Equal(["badnginx", "flood", "halfschema", "stubborn"],
             snapshot.Blueprints.Select(b => b.Folder.Split('/')[^1]));
     }
 
