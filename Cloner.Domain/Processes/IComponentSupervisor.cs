@@ -24,7 +24,8 @@ public interface IComponentSupervisor
     /// it stays wanted running throughout, so a Cloner that dies in between starts it again on
     /// its next start.
     /// </summary>
-    Task<ComponentRecord> RestartAsync(Clone clone, ComponentSpec spec, CancellationToken cancellationToken);
+    Task<ComponentRecord> RestartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken);
 
     /// <summary>The live state of a component, or a Stopped record when it never ran.</summary>
     ComponentRecord Current(string clone, string component);

@@ -106,7 +106,9 @@ public sealed class NginxInstance : IAsyncDisposable
             $"nginx on port {Port} answered {status} to /nginx-alive");
     }
 
-    /// <summary>Stops nginx the way an operator does (SIGQUIT, graceful) and waits for it.</summary>
+    /// <summary>
+    /// Stops nginx the way an operator does (SIGQUIT, graceful) and waits for it.
+    /// </summary>
     public async Task StopAsync()
     {
         if (MasterPid() is not { } pid)

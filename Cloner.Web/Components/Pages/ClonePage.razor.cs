@@ -129,6 +129,9 @@ public sealed partial class ClonePage : IAsyncDisposable
         }
     }
 
+    private bool ComponentCommandsOff(Clone clone) =>
+        _cloneCommandBusy || !Display.TakesCommands(clone);
+
     private async Task OnComponentCommandDone(ComponentRecord record)
     {
         if (await Clones.GetAsync(Name, _stop.Token) is { } details)
