@@ -61,15 +61,10 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         FileWatch.Prepare(logger);
     }
 
-    public async Task<ComponentRecord> StartAsync(
-        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
-    {
-        var entry = Entry(clone.Name, spec.Name);
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+    public Task<ComponentRecord> StartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
+        UnderGateAsync(clone, spec, cancellationToken, async entry =>
         {
-            entry.Spec = spec;
-            entry.LastClone = clone;
             if (entry.Run is not null)
             {
                 return entry.Record;
@@ -78,22 +73,12 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             entry.CancelPendingRestart();
             entry.Failures = 0;
             return await LaunchAsync(entry, clone, spec, restarts: 0);
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-    }
+        });
 
-    public async Task<ComponentRecord> StopAsync(
-        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
-    {
-        var entry = Entry(clone.Name, spec.Name);
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+    public Task<ComponentRecord> StopAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
+        UnderGateAsync(clone, spec, cancellationToken, async entry =>
         {
-            entry.Spec = spec;
-            entry.LastClone = clone;
             entry.CancelPendingRestart();
             if (entry.Run is { } run)
             {
@@ -113,22 +98,12 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             }
 
             return entry.Record;
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-    }
+        });
 
-    public async Task<ComponentRecord> RestartAsync(
-        Clone clone, ComponentSpec spec, CancellationToken cancellationToken)
-    {
-        var entry = Entry(clone.Name, spec.Name);
-        await entry.Gate.WaitAsync(cancellationToken);
-        try
+    public Task<ComponentRecord> RestartAsync(
+        Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
+        UnderGateAsync(clone, spec, cancellationToken, async entry =>
         {
-            entry.Spec = spec;
-            entry.LastClone = clone;
             entry.CancelPendingRestart();
             if (entry.Run is { } run)
             {
@@ -137,12 +112,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
             entry.Failures = 0;
             return await LaunchAsync(entry, clone, spec, restarts: 0);
-        }
-        finally
-        {
-            entry.Gate.Release();
-        }
-    }
+        });
 
     public ComponentRecord Current(string clone, string component) =>
         _components.TryGetValue((clone, component), out var entry)
@@ -244,6 +214,30 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 await StopRunAsync(entry, run, entry.Spec?.StopTimeout ?? TimeSpan.FromSeconds(10),
                     wantedRunning: true);
             }
+        }
+        finally
+        {
+            entry.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs a command on the component with its gate held, after noting the clone and spec it
+    /// was given, which a later restart after backoff uses.
+    /// </summary>
+    private async Task<ComponentRecord> UnderGateAsync(
+        Clone clone,
+        ComponentSpec spec,
+        CancellationToken cancellationToken,
+        Func<SupervisedComponent, Task<ComponentRecord>> command)
+    {
+        var entry = Entry(clone.Name, spec.Name);
+        await entry.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            entry.Spec = spec;
+            entry.LastClone = clone;
+            return await command(entry);
         }
         finally
         {

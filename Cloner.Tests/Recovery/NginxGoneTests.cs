@@ -33,11 +33,7 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             try
             {
-                await api.CreateSampleAsync(name);
-                await api.WaitForStateAsync(name, "bot", "Running");
-                var (served, _) = await HttpProbe.RetryGetAsync(http,
-                    nginx.Url($"/{name}/health"));
-                Assert.Equal(HttpStatusCode.OK, served);
+                await CreateServedAsync(api, http, nginx, name);
                 await nginx.StopAsync();
 
                 using var failed = await api.DeleteAsync(name);
@@ -136,11 +132,7 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             try
             {
-                await api.CreateSampleAsync(name);
-                await api.WaitForStateAsync(name, "bot", "Running");
-                var (served, _) = await HttpProbe.RetryGetAsync(http,
-                    nginx.Url($"/{name}/health"));
-                Assert.Equal(HttpStatusCode.OK, served);
+                await CreateServedAsync(api, http, nginx, name);
                 await File.WriteAllTextAsync(hang, "");
 
                 using var failed = await api.DeleteAsync(name);
@@ -176,5 +168,15 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
                 host.DataDir, host.ClonesRoot, servers, name);
             Assert.True(left.None, $"left of {name} after the second delete: {left}");
         });
+    }
+
+    /// <summary>Creates a sample clone and waits until nginx routes to its bot.</summary>
+    private static async Task CreateServedAsync(
+        ClonerApi api, HttpClient http, NginxInstance nginx, string name)
+    {
+        await api.CreateSampleAsync(name);
+        await api.WaitForStateAsync(name, "bot", "Running");
+        var (served, _) = await HttpProbe.RetryGetAsync(http, nginx.Url($"/{name}/health"));
+        Assert.Equal(HttpStatusCode.OK, served);
     }
 }
