@@ -1,0 +1,71 @@
+using Cloner.Domain.Blueprints;
+using Cloner.Domain.Processes;
+
+namespace Cloner.Tests.Processes;
+
+/// <summary>
+/// Real processes, measured: starting and stopping components over and over leaves Cloner
+/// with the descriptors, pidfds and inotify watches it had before. Runs alone, since other
+/// tests' descriptors would blur the count.
+/// </summary>
+[Collection(OpenFilesAtLimitCollection.Name)]
+public sealed class DescriptorLeakTests : IAsyncLifetime
+{
+    private readonly SupervisorHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task StartStop_TwoHundredTimes_DescriptorsPidfdsAndWatchesReturn()
+    {
+        var spec = SupervisorHarness.Shell("bot", "exec sleep 1000", startSeconds: 0.05);
+        // The first run opens what lives for the whole process (the epoll, inotify instance).
+        await StartAndStopAsync(spec);
+        var before = Count();
+
+        for (var i = 0; i < 200; i++)
+        {
+            await StartAndStopAsync(spec);
+        }
+
+        var settled = await SupervisorHarness.EventuallyAsync(
+            () => Count() == before, TimeSpan.FromSeconds(5));
+        Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
+    }
+
+    private async Task StartAndStopAsync(ComponentSpec spec)
+    {
+        var started = await _harness.StartAsync(spec);
+        Assert.Equal(ComponentState.Starting, started.State);
+        var stopped = await _harness.StopAsync(spec);
+        Assert.Equal(ComponentState.Stopped, stopped.State);
+    }
+
+    private static (int Fds, int Pidfds, int Watches) Count()
+    {
+        var fds = 0;
+        var pidfds = 0;
+        var watches = 0;
+        foreach (var info in Directory.EnumerateFiles("/proc/self/fdinfo"))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(info);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            fds++;
+            pidfds += text.Contains("\nPid:\t", StringComparison.Ordinal) ? 1 : 0;
+            watches += text.Split('\n')
+                .Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+        }
+
+        return (fds, pidfds, watches);
+    }
+}
