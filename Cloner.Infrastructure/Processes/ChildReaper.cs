@@ -50,50 +50,79 @@ public static class ChildReaper
             if (exited is not null)
             {
                 _watched[pid] = exit.Task;
-                _ = exited.ContinueWith(_ => exit.TrySetResult(Reap(pid)),
+                _ = exited.ContinueWith(_ => Reap(pid, exit),
                     CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 return exit.Task;
             }
 
-            _children[pid] = exit;
-            if (_thread is null)
-            {
-                _thread = new Thread(Loop) { IsBackground = true, Name = "Cloner child reaper" };
-                _thread.Start();
-            }
-
+            PollLater(pid, exit);
             return exit.Task;
         }
     }
 
-    /// <summary>Takes the exit code of a child whose pidfd says it has exited.</summary>
-    private static int? Reap(int pid)
+    /// <summary>Hands the child to the polling thread; call with the gate held.</summary>
+    private static void PollLater(int pid, TaskCompletionSource<int?> exit)
     {
-        int? code = null;
-        var result = 0;
+        _children[pid] = exit;
+        if (_thread is null)
+        {
+            _thread = new Thread(Loop) { IsBackground = true, Name = "Cloner child reaper" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>
+    /// Takes the exit code of a child whose pidfd says it has exited. A child traced by another
+    /// process (strace -p, gdb) is that tracer's to reap first: waitpid says it still runs
+    /// until the tracer lets go, so such a child goes on to the polling thread rather than
+    /// being left a zombie.
+    /// </summary>
+    private static void Reap(int pid, TaskCompletionSource<int?> exit)
+    {
         // The child is a zombie by now; a few tries cover a kernel that says so a moment early.
-        for (var tries = 0; tries < 100 && result == 0; tries++)
+        for (var tries = 0; tries < 100; tries++)
         {
             if (tries > 0)
             {
                 Thread.Sleep(10);
             }
 
-            do
+            lock (_gate)
             {
-                result = waitpid(pid, out var status, NoHang);
-                code = Decode(status);
+                // Under the gate: once reaped, the pid may name a new child, whose Watch must
+                // not find this one's task.
+                var (result, code) = WaitNoHang(pid);
+                if (result == 0)
+                {
+                    continue;
+                }
+
+                _watched.Remove(pid);
+                // ECHILD: someone else reaped it; its exit code is lost.
+                exit.TrySetResult(result > 0 ? code : null);
+                return;
             }
-            while (result < 0 && Marshal.GetLastPInvokeError() == Interrupted);
         }
 
         lock (_gate)
         {
             _watched.Remove(pid);
+            PollLater(pid, exit);
         }
+    }
 
-        // ECHILD: someone else reaped it; its exit code is lost.
-        return result > 0 ? code : null;
+    private static (int Result, int? Code) WaitNoHang(int pid)
+    {
+        int result;
+        int? code;
+        do
+        {
+            result = waitpid(pid, out var status, NoHang);
+            code = Decode(status);
+        }
+        while (result < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        return (result, code);
     }
 
     private static void Loop()
@@ -109,32 +138,18 @@ public static class ChildReaper
 
             foreach (var (pid, exit) in children)
             {
-                int? code;
-                int result;
-                do
-                {
-                    result = waitpid(pid, out var status, NoHang);
-                    code = Decode(status);
-                }
-                while (result < 0 && Marshal.GetLastPInvokeError() == Interrupted);
-
-                if (result == 0)
-                {
-                    continue;
-                }
-
-                if (result < 0)
-                {
-                    // ECHILD: someone else reaped it; its exit code is lost.
-                    code = null;
-                }
-
                 lock (_gate)
                 {
-                    _children.Remove(pid);
-                }
+                    var (result, code) = WaitNoHang(pid);
+                    if (result == 0)
+                    {
+                        continue;
+                    }
 
-                exit.TrySetResult(code);
+                    _children.Remove(pid);
+                    // ECHILD: someone else reaped it; its exit code is lost.
+                    exit.TrySetResult(result > 0 ? code : null);
+                }
             }
         }
     }
