@@ -25,8 +25,8 @@ public sealed class TracedChildTests
     public async Task ChildReaper_TracerHoldsExitedChild_CodeTakenOnceTracerLetsGo()
     {
         Skip.If(!PidWatch.IsAvailable, "this kernel has no pidfd_open");
-        var pid = PosixSpawn.Spawn("/bin/sleep", ["sleep", "0.8"], new Dictionary<string, string>(),
-            "/", stdin: -1, stdout: -1, stderr: -1);
+        var pid = PosixSpawn.Spawn("/bin/sleep", ["sleep", "0.8"],
+            new Dictionary<string, string>(), "/", stdin: -1, stdout: -1, stderr: -1);
         var exit = ChildReaper.Watch(pid);
         using var tracer = Process.Start(new ProcessStartInfo("python3", ["-c", Tracer,
             pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "3"])
