@@ -89,11 +89,13 @@ public static class PidWatch
             }
 
             _watched[id] = watched;
-        }
-
-        if (cancel.CanBeCanceled)
-        {
-            watched.Cancellation = cancel.Register(() => Forget(id, cancelled: true));
+            // Under the gate (which is reentrant, for a token cancelled already): a process
+            // that ends at once must not be forgotten by the epoll thread before this is set,
+            // or the registration would stay on a long-lived token for good.
+            if (cancel.CanBeCanceled)
+            {
+                watched.Cancellation = cancel.Register(() => Forget(id, cancelled: true));
+            }
         }
 
         return watched.Exit.Task;
