@@ -1,5 +1,6 @@
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Processes;
+using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Tests.Processes;
 
@@ -33,6 +34,58 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         var settled = await SupervisorHarness.EventuallyAsync(
             () => Count() == before, TimeSpan.FromSeconds(5));
         Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
+    }
+
+    [Fact]
+    public async Task ExitByItself_FiftyTimes_DescriptorsPidfdsAndWatchesReturn()
+    {
+        var spec = SupervisorHarness.Shell("bot", "sleep 0.05; exit 3", startSeconds: 0.01);
+        await StartAndAwaitExitAsync(spec);
+        var before = Count();
+
+        for (var i = 0; i < 50; i++)
+        {
+            await StartAndAwaitExitAsync(spec);
+        }
+
+        var settled = await SupervisorHarness.EventuallyAsync(
+            () => Count() == before, TimeSpan.FromSeconds(5));
+        Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
+    }
+
+    [Fact]
+    public async Task CloneForgottenWhileRunning_FiftyTimes_DescriptorsPidfdsAndWatchesReturn()
+    {
+        var spec = SupervisorHarness.Shell("bot", "exec sleep 1000", startSeconds: 0.05);
+        await StartAndForgetAsync(spec, "warm");
+        var before = Count();
+
+        for (var i = 0; i < 50; i++)
+        {
+            await StartAndForgetAsync(spec, $"gone{i}");
+        }
+
+        var settled = await SupervisorHarness.EventuallyAsync(
+            () => Count() == before, TimeSpan.FromSeconds(5));
+        Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
+    }
+
+    private async Task StartAndAwaitExitAsync(ComponentSpec spec)
+    {
+        var started = await _harness.StartAsync(spec);
+        Assert.Equal(ComponentState.Starting, started.State);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _harness.Supervisor.Current("bot1", "bot").State == ComponentState.Exited,
+            TimeSpan.FromSeconds(5)), "the component did not exit");
+    }
+
+    private async Task StartAndForgetAsync(ComponentSpec spec, string name)
+    {
+        var clone = _harness.NewClone(name);
+        var started = await _harness.Supervisor.StartAsync(clone, spec, CancellationToken.None);
+        Assert.Equal(ComponentState.Starting, started.State);
+        await _harness.Supervisor.ForgetAsync(name, CancellationToken.None);
+        Assert.DoesNotContain(ProcFs.All(), s => s.ProcessGroup == started.Pid);
     }
 
     private async Task StartAndStopAsync(ComponentSpec spec)
