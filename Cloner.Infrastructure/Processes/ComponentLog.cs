@@ -96,8 +96,10 @@ internal sealed class ComponentLog : IAsyncDisposable
                 .Select(isError => new RelayTail(CurrentPath(Folder, isError),
                     lines => AppendAsync(isError, lines), _logger))
                 .ToArray();
-            var ends = tails.Select(t => t.Begin()).ToArray();
+            // Kept before they begin: when the second cannot (EMFILE), the first already runs,
+            // and ReleaseAsync must stop it.
             _tails = tails;
+            var ends = tails.Select(t => t.Begin()).ToArray();
             if (_historyRead)
             {
                 return;
