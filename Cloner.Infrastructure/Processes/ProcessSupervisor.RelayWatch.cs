@@ -19,36 +19,62 @@ public sealed partial class ProcessSupervisor
     private async Task WatchRelaysAsync(
         SupervisedComponent entry, ComponentRun run, IReadOnlyList<RelayWatch> relays)
     {
-        var watches = relays.Select(r => r.Ended).ToList();
-        try
+        // One round per relay that ends: when the second ends later (the component's next
+        // write to that stream, say), the message is said again naming both.
+        var reported = 0;
+        while (reported < relays.Count)
         {
-            if (watches.Count > 0)
+            var running = relays.Where(r => !r.Ended.IsCompleted).Select(r => r.Ended).ToList();
+            try
             {
-                await Task.WhenAny(watches).WaitAsync(_shutdown.Token);
+                if (running.Count == relays.Count || reported > 0)
+                {
+                    await Task.WhenAny(running).WaitAsync(_shutdown.Token);
+                }
+
+                // Relays end at EOF once the whole group is gone: give that exit time to show.
+                await Task.WhenAny(run.Exit.Task, Task.Delay(_outputWait * 2, _shutdown.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
 
-            // Relays end at EOF once the whole group is gone: give that exit time to show.
-            await Task.WhenAny(run.Exit.Task, Task.Delay(_outputWait * 2, _shutdown.Token));
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+            if (!StillRuns(run))
+            {
+                return;
+            }
 
-        if (!StillRuns(run))
-        {
-            return;
+            reported = await ReportEndedRelaysAsync(entry, run, relays, reported);
+            if (reported < 0)
+            {
+                return;
+            }
         }
+    }
 
+    /// <summary>
+    /// Says which relays ended, unless no more did than <paramref name="reported"/>; answers
+    /// how many are now said, or -1 when the run is over.
+    /// </summary>
+    private async Task<int> ReportEndedRelaysAsync(
+        SupervisedComponent entry, ComponentRun run, IReadOnlyList<RelayWatch> relays,
+        int reported)
+    {
         await entry.Gate.WaitAsync();
         try
         {
             if (entry.Run != run || !StillRuns(run))
             {
-                return;
+                return -1;
             }
 
             var ended = relays.Where(r => r.Ended.IsCompleted).ToList();
+            if (ended.Count <= reported)
+            {
+                return reported;
+            }
+
             var relaysOf = ended.Count == 1
                 ? $"{(ended[0].IsError ? "stderr" : "stdout")} log relay"
                 : "stdout and stderr log relays";
@@ -62,6 +88,7 @@ public sealed partial class ProcessSupervisor
                     + "what it writes there is no longer logged (or it dies of the broken "
                     + "pipe); restart the component to log it again",
             });
+            return ended.Count;
         }
         finally
         {

@@ -50,6 +50,9 @@ public sealed class AccessTests(ITestOutputHelper output)
 
             using var health = await api.Http.GetAsync("healthz");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            using var headRequest = new HttpRequestMessage(HttpMethod.Head, "healthz");
+            using var head = await api.Http.SendAsync(headRequest);
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
             using var css = await api.Http.GetAsync("_content/MudBlazor/MudBlazor.min.css");
             Assert.True(css.StatusCode == HttpStatusCode.OK,
                 $"MudBlazor's css answered {css.StatusCode}");

@@ -47,6 +47,27 @@ public sealed class RelayKilledTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ErrRelayKilledAfterOutRelay_MessageNamesBothRelays()
+    {
+        var spec = SupervisorHarness.Shell("bot", Ticker, RestartPolicy.OnFailure);
+        await _harness.StartAsync(spec);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.State == ComponentState.Running, TimeSpan.FromSeconds(5)));
+        ProcFs.SignalGroup(OutRelay(_harness), ProcFs.SigKill);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.Message?.Contains("stdout log relay") == true,
+            TimeSpan.FromSeconds(5)), $"message: {Record()?.Message}");
+
+        ProcFs.SignalGroup(Relay(_harness, "err"), ProcFs.SigKill);
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => Record()?.Message?.Contains("stdout and stderr log relays") == true,
+            TimeSpan.FromSeconds(5)), $"message after the second kill: {Record()?.Message}");
+        Assert.Equal(ComponentState.Running, Record()!.State);
+        await _harness.StopAsync(spec);
+    }
+
+    [Fact]
     public async Task ComponentExits_RelaysEndAtEof_NoRelayMessage()
     {
         var spec = SupervisorHarness.Shell("bot", "echo hi; sleep 1.5; exit 3");
@@ -97,9 +118,12 @@ public sealed class RelayKilledTests : IAsyncLifetime
 
     private ComponentRecord? Record() => _harness.Store.Find("bot1", "bot");
 
-    private static int OutRelay(SupervisorHarness harness)
+    private static int OutRelay(SupervisorHarness harness) => Relay(harness, "out");
+
+    private static int Relay(SupervisorHarness harness, string stream)
     {
-        var folder = Path.GetDirectoryName(harness.Supervisor.LogFilePath("bot1", "bot"))!;
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(
+            harness.Supervisor.LogFilePath("bot1", "bot"))!)!, stream);
         return ProcFs.All()
             .Single(s => s.Comm == "svlogd" && !s.IsZombie
                 && ProcFs.CommandLine(s.Pid) is { } line

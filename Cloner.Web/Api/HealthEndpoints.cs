@@ -3,13 +3,17 @@ using Cloner.Infrastructure;
 
 namespace Cloner.Web.Api;
 
-/// <summary><c>GET /healthz</c>: 200 when the store answers, 503 when it does not.</summary>
+/// <summary>
+/// <c>GET /healthz</c> (and <c>HEAD</c>, which uptime checkers often send): 200 when the store
+/// answers, 503 when it does not.
+/// </summary>
 public static class HealthEndpoints
 {
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
     public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/healthz", CheckAsync).AllowAnonymous();
+        endpoints.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], CheckAsync)
+            .AllowAnonymous();
 
     private static async Task<IResult> CheckAsync(
         IStoreHealth store,
