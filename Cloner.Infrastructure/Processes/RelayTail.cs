@@ -190,8 +190,21 @@ internal sealed class RelayTail : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 _logger.LogWarning(ex, "Could not read the log relay file {Path}", _path);
+                // Open again where this read stopped, not where following began: the lines
+                // up to here were handed on, and the framer holds the part of a line after.
+                if (_stream is not null)
+                {
+                    _startAt = _stream.Position;
+                }
+
                 _stream?.Dispose();
                 _stream = null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The tail must outlive a fault in whoever takes its lines, or the component's
+                // log would stop for good with nothing said.
+                _logger.LogError(ex, "Handing on the lines of {Path} failed", _path);
             }
 
             Interlocked.Increment(ref _rounds);

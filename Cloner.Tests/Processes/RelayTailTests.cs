@@ -90,6 +90,41 @@ public sealed class RelayTailTests : IDisposable
         Assert.Equal(["line 1", "line 2", "line 3", "line 4"], _lines);
     }
 
+    [Fact]
+    public async Task RelayTail_TakerOfLinesThrowsOnce_LaterLinesStillArrive()
+    {
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        var calls = 0;
+        var tail = new RelayTail(current, lines =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                throw new InvalidOperationException("the taker of lines failed");
+            }
+
+            foreach (var (_, text) in lines)
+            {
+                _lines.Enqueue(text);
+            }
+
+            return ValueTask.CompletedTask;
+        }, NullLogger.Instance);
+        await using (tail)
+        {
+            tail.Begin();
+            await File.AppendAllTextAsync(current, Stamped("lost in the fault"));
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => Volatile.Read(ref calls) >= 1, TimeSpan.FromSeconds(5)));
+
+            await File.AppendAllTextAsync(current, Stamped("after the fault"));
+
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => _lines.Contains("after the fault"), TimeSpan.FromSeconds(8)),
+                "the tail stopped for good after its taker of lines threw once");
+        }
+    }
+
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
 
