@@ -125,7 +125,7 @@ public static class FileWatch
             return false;
         }
 
-        new Thread(Loop) { IsBackground = true, Name = "Cloner file watch" }.Start();
+        new Thread(Loop) { IsBackground = true, Name = "Cloner file watch" }.Start(logger);
         return true;
     }
 
@@ -169,19 +169,22 @@ public static class FileWatch
         }
     }
 
-    private static void Loop()
+    private static void Loop(object? state)
     {
+        var logger = (ILogger)state!;
         var buffer = new byte[64 * 1024];
         while (true)
         {
             var read = read_events(_inotify, buffer, buffer.Length);
             if (read < 0)
             {
-                if (Marshal.GetLastPInvokeError() == Interrupted)
+                var error = Marshal.GetLastPInvokeError();
+                if (error == Interrupted)
                 {
                     continue;
                 }
 
+                Break(error, logger);
                 return;
             }
 
@@ -198,6 +201,34 @@ public static class FileWatch
             // svlogd writes each line alone; while this sleeps, the kernel merges the same
             // event repeated into one, so a flood costs a few wakes a second, not one a line.
             Thread.Sleep(Gather);
+        }
+    }
+
+    /// <summary>
+    /// The watch thread cannot read inotify any more: every subscription is let go and woken,
+    /// so its follower finds <see cref="Watch"/> answering null and polls from then on.
+    /// </summary>
+    private static void Break(int error, ILogger logger)
+    {
+        Subscription[] subscribers;
+        lock (_gate)
+        {
+            _broken = true;
+            subscribers = [.. _byWatch.Values.SelectMany(l => l)];
+            _byWatch.Clear();
+            close(_inotify);
+            _inotify = -1;
+            foreach (var subscription in subscribers)
+            {
+                subscription.IsLive = false;
+            }
+        }
+
+        logger.LogError("Reading inotify failed (errno {Errno}); log files are followed by "
+            + "polling from now on, up to a second late", error);
+        foreach (var subscription in subscribers)
+        {
+            subscription.Changed();
         }
     }
 
@@ -287,6 +318,9 @@ public static class FileWatch
 
     [DllImport("libc", SetLastError = true)]
     private static extern int inotify_rm_watch(int fd, int watch);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern nint read_events(int fd, byte[] buffer, nint count);
