@@ -101,18 +101,8 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         var fds = 0;
         var pidfds = 0;
         var watches = 0;
-        foreach (var info in Directory.EnumerateFiles("/proc/self/fdinfo"))
+        foreach (var text in FdInfo.OfThisProcess())
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(info);
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
             fds++;
             pidfds += text.Contains("\nPid:\t", StringComparison.Ordinal) ? 1 : 0;
             watches += text.Split('\n')

@@ -147,26 +147,7 @@ public sealed class PidWatchTests
     }
 
     /// <summary>True when this process holds a pidfd for <paramref name="pid"/>.</summary>
-    private static bool HasPidfdFor(int pid)
-    {
-        foreach (var info in Directory.EnumerateFiles("/proc/self/fdinfo"))
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(info);
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            if (text.Contains($"\nPid:\t{pid}\n", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasPidfdFor(int pid) =>
+        FdInfo.OfThisProcess().Any(
+            text => text.Contains($"\nPid:\t{pid}\n", StringComparison.Ordinal));
 }
