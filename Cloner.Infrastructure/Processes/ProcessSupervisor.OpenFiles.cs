@@ -51,21 +51,23 @@ public sealed partial class ProcessSupervisor
 
     /// <summary>
     /// After a failed spawn, waits for the relays that did start: their pipes' write ends are
-    /// closed, so they end at EOF, and no relay outlives the launch that had no component.
+    /// closed, so they end at EOF, and no relay outlives the launch that had no component. One
+    /// still not reaped at the timeout is killed: while it is not reaped its pid is still its
+    /// own.
     /// </summary>
-    private async Task RelaysEndedAsync(List<int> relays)
+    private async Task RelaysEndedAsync(List<SpawnedRelay> relays)
     {
-        var ended = Task.WhenAll(relays.Select(ChildReaper.Watch));
         try
         {
-            await ended.WaitAsync(_relayEndWait);
+            await Task.WhenAll(relays.Select(r => r.Ended)).WaitAsync(_relayEndWait);
         }
         catch (TimeoutException)
         {
+            var left = relays.Where(r => !r.Ended.IsCompleted).Select(r => r.Pid).ToList();
             _logger.LogWarning(
                 "Log relays {Pids} did not end within {Wait} after a failed start; killing them",
-                relays, _relayEndWait);
-            foreach (var relay in relays)
+                left, _relayEndWait);
+            foreach (var relay in left)
             {
                 ProcFs.SignalGroup(relay, ProcFs.SigKill);
             }

@@ -355,8 +355,10 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
                 + "this glibc may not support POSIX_SPAWN_SETSID (glibc 2.26 or later does)";
         }
 
+        // The relays' watches from their spawn: watching a pid again once it was reaped could
+        // follow another process that got the number since.
         var watches = relays
-            .Select((relay, i) => new RelayWatch(i == 1, ChildReaper.Watch(relay)))
+            .Select((relay, i) => new RelayWatch(i == 1, relay.Ended))
             .ToList();
         var run = new ComponentRun
         {
@@ -420,7 +422,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     /// the pipes' write ends as stdout and stderr, and closes Cloner's copies of all four ends:
     /// only the component's group writes the pipes and only the relays read them.
     /// </summary>
-    private (int Pid, List<int> Relays, string? Failure) Spawn(
+    private (int Pid, List<SpawnedRelay> Relays, string? Failure) Spawn(
         SupervisedComponent entry,
         Clone clone,
         ComponentSpec spec,
@@ -428,7 +430,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         string svlogd,
         Dictionary<string, string> environment)
     {
-        var relays = new List<int>();
+        var relays = new List<SpawnedRelay>();
         var ends = new List<int>();
         try
         {
@@ -440,8 +442,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             {
                 var relay = LogRelay.Start(
                     svlogd, ComponentLog.StreamFolder(entry.Log.Folder, isError), readEnd);
-                relays.Add(relay);
-                _ = ChildReaper.Watch(relay);
+                relays.Add(new SpawnedRelay(relay, ChildReaper.Watch(relay)));
             }
 
             var pid = PosixSpawn.Spawn(command, [command, .. spec.Args], environment,
@@ -929,3 +930,6 @@ public sealed record RunningGroup(
     string Component,
     int ProcessGroup,
     long LeaderStartTicks);
+
+/// <summary>A log relay just spawned, and the watch of its exit taken right then.</summary>
+internal sealed record SpawnedRelay(int Pid, Task<int?> Ended);
