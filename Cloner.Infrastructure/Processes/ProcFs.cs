@@ -127,6 +127,24 @@ public static class ProcFs
     }
 
     /// <summary>
+    /// Signals one process. Only for a child not reaped yet, whose pid cannot be anyone
+    /// else's; false when it is gone.
+    /// </summary>
+    public static bool SignalProcess(int pid, int signal)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(pid, 1);
+        if (kill(pid, signal) == 0)
+        {
+            return true;
+        }
+
+        var error = Marshal.GetLastPInvokeError();
+        return error == NoSuchProcess
+            ? false
+            : throw new IOException($"kill({pid}, {signal}) failed with errno {error}");
+    }
+
+    /// <summary>
     /// The bytes read into the buffer, or -1 when the file could not be read. Straight
     /// open, read and close: a FileStream or SafeFileHandle adds an fstat, a flock and its
     /// unlock and a second read, seven system calls instead of three for every process in

@@ -350,7 +350,11 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         var stat = ProcFs.Stat(pid);
         if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
         {
-            ProcFs.SignalGroup(pid, ProcFs.SigKill);
+            // No group of its own to signal: the child itself, not reaped yet, is ours; its
+            // relays then end at EOF unless a process it started holds their pipes.
+            ProcFs.SignalProcess(pid, ProcFs.SigKill);
+            await WaitAsync(exit, _reapWait);
+            await RelaysEndedAsync(relays);
             return $"the process {pid} did not lead its own process group after posix_spawn; "
                 + "this glibc may not support POSIX_SPAWN_SETSID (glibc 2.26 or later does)";
         }
