@@ -114,6 +114,8 @@ public static class FileWatch
         _inotify = inotify_init1(CloseOnExec);
         if (_inotify < 0)
         {
+            // Known shortcoming: a failure that passes (EMFILE at start-up, say) still leaves
+            // this Cloner polling until it is restarted; restart Cloner once the cause is gone.
             _broken = true;
             var error = Marshal.GetLastPInvokeError();
             if (FirstWarning())

@@ -251,6 +251,8 @@ internal sealed class RelayTail : IAsyncDisposable
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
             added |= await ReadToEndAsync();
+            // Known shortcoming: a read error in the middle of these files skips the rest of
+            // them (the next round opens the new current); their lines are still on disk.
             var skipped = RotatedSince(_inode);
             _stream!.Dispose();
             _stream = null;
