@@ -1,6 +1,7 @@
 using Cloner.Domain.Provisioning;
-using Cloner.Infrastructure;
 using Cloner.Infrastructure.Provisioning;
+using Cloner.Infrastructure;
+using Cloner.Tests.TestHost;
 using Cloner.Tests.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
@@ -64,7 +65,7 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
         await provisioner.CreateAsync(second, second, Password, _ => { }, CancellationToken.None);
 
         await using var connection = await OpenAsUserAsync(first, first);
-        var visible = await Column(connection, "SHOW DATABASES");
+        var visible = await MySqlProbe.ColumnAsync(connection, "SHOW DATABASES");
 
         Assert.Contains(first, visible);
         Assert.DoesNotContain(second, visible);
@@ -109,7 +110,8 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
         Assert.Equal((true, false),
             await provisioner.ExistsAsync(name, name, CancellationToken.None));
         await using var check = await OpenAdminAsync();
-        Assert.Equal(["precious"], await Column(check, $"SHOW TABLES FROM `{name}`"));
+        Assert.Equal(["precious"],
+            await MySqlProbe.ColumnAsync(check, $"SHOW TABLES FROM `{name}`"));
     }
 
     [SkippableFact]
@@ -158,7 +160,7 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
         Assert.Contains("no_such_table", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, ex.Message, StringComparison.Ordinal);
         await using var connection = await OpenAsUserAsync(name, name);
-        Assert.Equal(["users"], await Column(connection, "SHOW TABLES"));
+        Assert.Equal(["users"], await MySqlProbe.ColumnAsync(connection, "SHOW TABLES"));
     }
 
     [SkippableFact]
@@ -174,7 +176,7 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
             CancellationToken.None);
 
         await using var connection = await OpenAsUserAsync(name, name);
-        Assert.Equal(["a", "b"], (await Column(connection, "SHOW TABLES")).Order());
+        Assert.Equal(["a", "b"], (await MySqlProbe.ColumnAsync(connection, "SHOW TABLES")).Order());
         Assert.Equal(1L, Convert.ToInt64(await Scalar(connection, "SELECT COUNT(*) FROM a"),
             System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -267,18 +269,5 @@ public sealed class MySqlIntegrationTests : IAsyncLifetime
     {
         await using var command = new MySqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static async Task<List<string>> Column(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 }

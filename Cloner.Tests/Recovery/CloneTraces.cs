@@ -57,6 +57,18 @@ public sealed record CloneTraces(
         return await TakeAsync(dataDir, clonesRoot, servers, clone);
     }
 
+    /// <summary>
+    /// Fails unless nothing of <paramref name="clone"/> is left in <paramref name="host"/>'s
+    /// data and on the servers, once its processes had time to go; <paramref name="after"/>
+    /// says after what, for the message.
+    /// </summary>
+    public static async Task AssertNoneLeftAsync(
+        ClonerHost host, LiveServers servers, string clone, string after)
+    {
+        var left = await TakeSettledAsync(host.DataDir, host.ClonesRoot, servers, clone);
+        Assert.True(left.None, $"left of {clone} after {after}: {left}");
+    }
+
     public override string ToString()
     {
         var parts = new List<string>();

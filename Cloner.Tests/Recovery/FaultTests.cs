@@ -47,9 +47,7 @@ public sealed class FaultTests(SharedCloner shared, ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after its delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "its delete");
         });
     }
 
@@ -71,9 +69,7 @@ public sealed class FaultTests(SharedCloner shared, ITestOutputHelper output)
             Assert.Equal("start", problem.GetProperty("failedStep").GetString());
             Assert.Contains(MissingCommand, problem.GetProperty("reason").GetString(),
                 StringComparison.Ordinal);
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after the failed create: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "the failed create");
             await CheckServingAsync(api);
         });
     }
@@ -112,9 +108,7 @@ public sealed class FaultTests(SharedCloner shared, ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after its delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "its delete");
         });
     }
 
@@ -160,9 +154,7 @@ public sealed class FaultTests(SharedCloner shared, ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after the second delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "the second delete");
         });
     }
 

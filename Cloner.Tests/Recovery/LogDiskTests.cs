@@ -119,9 +119,7 @@ public sealed class LogDiskTests(ITestOutputHelper output)
 
         foreach (var name in new[] { flood, quiet, late })
         {
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after its delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "its delete");
         }
     }
 

@@ -68,9 +68,7 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after the second delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "the second delete");
         });
     }
 
@@ -97,9 +95,7 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
                 Assert.StartsWith(NotRunning, reason, StringComparison.Ordinal);
                 Assert.Contains(ReloadKey, reason, StringComparison.Ordinal);
                 Assert.Equal(HttpStatusCode.NotFound, await api.GetCloneStatusAsync(name));
-                var left = await CloneTraces.TakeSettledAsync(
-                    host.DataDir, host.ClonesRoot, servers, name);
-                Assert.True(left.None, $"left of {name} after the failed create: {left}");
+                await CloneTraces.AssertNoneLeftAsync(host, servers, name, "the failed create");
                 Assert.Empty(Directory.GetFileSystemEntries(nginx.VhostsDir));
                 Assert.False(nginx.IsRunning, "the failed create started nginx");
                 await FaultTests.CheckServingAsync(api);
@@ -164,9 +160,7 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after the second delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "the second delete");
         });
     }
 

@@ -50,9 +50,7 @@ public sealed class OpenFilesTests(ITestOutputHelper output)
                 await api.DeleteIfPresentAsync(name);
             }
 
-            var left = await CloneTraces.TakeSettledAsync(
-                host.DataDir, host.ClonesRoot, servers, name);
-            Assert.True(left.None, $"left of {name} after its delete: {left}");
+            await CloneTraces.AssertNoneLeftAsync(host, servers, name, "its delete");
         });
     }
 

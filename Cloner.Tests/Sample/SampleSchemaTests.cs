@@ -1,6 +1,7 @@
 using Cloner.Infrastructure.Provisioning;
 using Cloner.Tests.Blueprints;
 using Cloner.Tests.Templates;
+using Cloner.Tests.TestHost;
 using Cloner.Tests.TestServers;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
@@ -40,7 +41,7 @@ public sealed class SampleSchemaTests : IAsyncLifetime
         await _provisioner.RunSchemaAsync(_name, _name, Password, schema, CancellationToken.None);
 
         await using var connection = await OpenAsCloneAsync();
-        var tables = await ColumnAsync(connection,
+        var tables = await MySqlProbe.ColumnAsync(connection,
             "SELECT CONCAT(TABLE_NAME, ' ', TABLE_COLLATION) FROM information_schema.TABLES " +
             $"WHERE TABLE_SCHEMA = '{_name}' ORDER BY TABLE_NAME");
         Assert.Equal(
@@ -58,8 +59,8 @@ public sealed class SampleSchemaTests : IAsyncLifetime
             INSERT INTO payments (invoice_id, provider, provider_ref, amount_cents, status)
                 VALUES (LAST_INSERT_ID(), 'test', 'p-1', 49900, 'succeeded');
             """);
-        Assert.Equal(["Ана 🤖"], await ColumnAsync(connection, "SELECT display_name FROM users"));
-        Assert.Equal(["👋"], await ColumnAsync(connection, "SELECT body FROM messages"));
+        Assert.Equal(["Ана 🤖"], await MySqlProbe.ColumnAsync(connection, "SELECT display_name FROM users"));
+        Assert.Equal(["👋"], await MySqlProbe.ColumnAsync(connection, "SELECT body FROM messages"));
     }
 
     private async Task<MySqlConnection> OpenAsCloneAsync()
@@ -80,18 +81,5 @@ public sealed class SampleSchemaTests : IAsyncLifetime
     {
         await using var command = new MySqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<List<string>> ColumnAsync(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 }
