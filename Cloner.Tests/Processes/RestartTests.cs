@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Live;
 using Cloner.Domain.Processes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cloner.Tests.Processes;
 
@@ -58,17 +60,46 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Empty(SupervisorHarness.GroupMembers(first.Pid!.Value));
     }
 
+    /// <summary>
+    /// The backoff runs on fake time, so the delays are checked exactly however slow the
+    /// machine is; the processes, their exits and the relays are real.
+    /// </summary>
     [Fact]
     public async Task Exit_OneAtOnce_RestartedWithGrowingDelaysThenFatalAfterFive()
     {
-        using var feed = _harness.Feed.Subscribe();
-        var spec = SupervisorHarness.Shell("vk", "exit 1", RestartPolicy.OnFailure);
+        var time = new WatchedTime();
+        await using var harness = new SupervisorHarness(time: time);
+        using var feed = harness.Feed.Subscribe();
+        var spec = SupervisorHarness.Shell("vk", "exit 1", RestartPolicy.OnFailure,
+            startSeconds: 60);
 
-        await _harness.StartAsync(spec);
+        await harness.StartAsync(spec);
+        for (var failures = 1; failures < RestartBackoff.FatalAfter; failures++)
+        {
+            var delay = RestartBackoff.DelayBefore(failures);
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => time.Waits.Contains(delay), TimeSpan.FromSeconds(20)),
+                $"no wait of {delay.TotalSeconds} s after failure {failures}");
+            var waiting = harness.Supervisor.Current("bot1", "vk");
+            Assert.Equal(ComponentState.Backoff, waiting.State);
+            Assert.Equal(failures - 1, waiting.Restarts);
+            Assert.Equal(1, waiting.ExitCode);
+            Assert.Contains($"restarting in {delay.TotalSeconds:0.##} s", waiting.Message,
+                StringComparison.Ordinal);
+
+            time.Advance(delay - TimeSpan.FromMilliseconds(1));
+            await Task.Delay(100);
+            Assert.Equal(failures - 1, harness.Supervisor.Current("bot1", "vk").Restarts);
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => harness.Supervisor.Current("bot1", "vk").Restarts == failures,
+                TimeSpan.FromSeconds(20)), $"restart {failures} did not come at {delay}");
+        }
+
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => _harness.Supervisor.Current("bot1", "vk").State == ComponentState.Fatal,
-            TimeSpan.FromSeconds(25)));
-
+            () => harness.Supervisor.Current("bot1", "vk").State == ComponentState.Fatal,
+            TimeSpan.FromSeconds(20)));
         var starts = new List<DateTimeOffset>();
         while (feed.Reader.TryRead(out var change))
         {
@@ -78,15 +109,11 @@ public sealed class RestartTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(RestartBackoff.FatalAfter, starts.Count);
-        var gaps = starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
-        for (var i = 0; i < gaps.Count; i++)
-        {
-            Assert.InRange(gaps[i], RestartBackoff.DelayBefore(i + 1).TotalSeconds - 0.05,
-                RestartBackoff.DelayBefore(i + 1).TotalSeconds + 1.0);
-        }
-
-        var fatal = _harness.Store.Find("bot1", "vk")!;
+        var gaps = starts.Zip(starts.Skip(1), (a, b) => b - a).ToList();
+        Assert.Equal(
+            Enumerable.Range(1, RestartBackoff.FatalAfter - 1).Select(RestartBackoff.DelayBefore),
+            gaps);
+        var fatal = harness.Store.Find("bot1", "vk")!;
         Assert.Equal(ComponentState.Fatal, fatal.State);
         Assert.Equal(4, fatal.Restarts);
         Assert.Equal(1, fatal.ExitCode);
@@ -145,5 +172,20 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal(ComponentState.Starting, started.State);
         Assert.Equal(0, started.Restarts);
         Assert.NotNull(started.Pid);
+    }
+}
+
+/// <summary>Fake time that also tells which waits the code under test has begun.</summary>
+internal sealed class WatchedTime : FakeTimeProvider
+{
+    private readonly ConcurrentQueue<TimeSpan> _waits = new();
+
+    public IReadOnlyCollection<TimeSpan> Waits => _waits;
+
+    public override ITimer CreateTimer(
+        TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _waits.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, dueTime, period);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private readonly bool _ownsRoot;
 
     public SupervisorHarness(string? root = null, InMemoryComponentStore? store = null,
-        bool stopOnShutdown = true, int ringLines = 100_000)
+        bool stopOnShutdown = true, int ringLines = 100_000, TimeProvider? time = null)
     {
         _ownsRoot = root is null;
         Root = root ?? Directory.CreateTempSubdirectory("cloner-proc-").FullName;
@@ -34,7 +34,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         };
         Store = store ?? new InMemoryComponentStore();
         Folders = new FakeCloneFolders(Options.ClonesRoot);
-        Supervisor = new ProcessSupervisor(Options, Store, Folders, Feed, TimeProvider.System,
+        Supervisor = new ProcessSupervisor(Options, Store, Folders, Feed, time ?? TimeProvider.System,
             NullLogger<ProcessSupervisor>.Instance);
         Clone = NewClone("bot1");
     }
