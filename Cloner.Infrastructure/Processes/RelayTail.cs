@@ -41,6 +41,8 @@ internal sealed class RelayTail : IAsyncDisposable
     /// </summary>
     private static readonly ConcurrentDictionary<RelayTail, byte> _watchedTails = new();
 
+    private static long s_safetyTicks;
+
     private static readonly Timer _safetyTick = new(
         _ => WakeWatched(), null, SafetyPoll, SafetyPoll);
 
@@ -151,8 +153,12 @@ internal sealed class RelayTail : IAsyncDisposable
         return true;
     }
 
+    /// <summary>How many times the safety timer has woken the watched tails so far.</summary>
+    internal static long SafetyTicks => Interlocked.Read(ref s_safetyTicks);
+
     private static void WakeWatched()
     {
+        Interlocked.Increment(ref s_safetyTicks);
         foreach (var tail in _watchedTails.Keys)
         {
             tail.Wake();

@@ -75,12 +75,12 @@ public sealed class ComponentLogTests : IAsyncLifetime
         await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "mix").State == ComponentState.Exited,
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
 
         // The writer hands lines to the ring a moment after the pipes end.
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Tail("bot1", "mix", 100).Any(l => l.Text == "three"),
-            TimeSpan.FromSeconds(2)));
+            SupervisorHarness.Patience));
         var lines = _harness.Supervisor.Tail("bot1", "mix", 100)
             .Where(l => !l.Text.StartsWith("[cloner]", StringComparison.Ordinal)).ToList();
         Assert.Equal(["one", "three", "two"], lines.Select(l => l.Text).Order());
@@ -97,7 +97,7 @@ public sealed class ComponentLogTests : IAsyncLifetime
         await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Tail("bot1", "kept", 10).Any(l => l.Text == "remembered"),
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
         await _harness.Supervisor.DisposeAsync();
 
         await using var later = new SupervisorHarness(_harness.Root);
@@ -113,7 +113,7 @@ public sealed class ComponentLogTests : IAsyncLifetime
         var logs = Path.GetDirectoryName(_harness.Supervisor.LogFilePath("bot1", "bot"))!;
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => File.Exists(_harness.Supervisor.LogFilePath("bot1", "bot")),
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
 
         await _harness.Supervisor.ForgetAsync("bot1", CancellationToken.None);
 

@@ -32,7 +32,7 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         }
 
         var settled = await SupervisorHarness.EventuallyAsync(
-            () => NoMoreThan(before), TimeSpan.FromSeconds(5));
+            () => NoMoreThan(before), SupervisorHarness.Patience);
         Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
     }
 
@@ -49,7 +49,7 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         }
 
         var settled = await SupervisorHarness.EventuallyAsync(
-            () => NoMoreThan(before), TimeSpan.FromSeconds(5));
+            () => NoMoreThan(before), SupervisorHarness.Patience);
         Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
     }
 
@@ -66,7 +66,7 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         }
 
         var settled = await SupervisorHarness.EventuallyAsync(
-            () => NoMoreThan(before), TimeSpan.FromSeconds(5));
+            () => NoMoreThan(before), SupervisorHarness.Patience);
         Assert.True(settled, $"before {before}, after {Count()} (fds, pidfds, inotify watches)");
     }
 
@@ -76,7 +76,7 @@ public sealed class DescriptorLeakTests : IAsyncLifetime
         Assert.Equal(ComponentState.Starting, started.State);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "bot").State == ComponentState.Exited,
-            TimeSpan.FromSeconds(5)), "the component did not exit");
+            SupervisorHarness.Patience), "the component did not exit");
     }
 
     private async Task StartAndForgetAsync(ComponentSpec spec, string name)

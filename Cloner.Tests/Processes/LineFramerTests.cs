@@ -38,7 +38,7 @@ public sealed class LineFramerTests
 
         await pipe.Writer.WriteAsync("Password: "u8.ToArray());
         var flushed = await SupervisorHarness.EventuallyAsync(
-            () => { lock (seen) { return seen.Count == 1; } }, TimeSpan.FromSeconds(2));
+            () => { lock (seen) { return seen.Count == 1; } }, SupervisorHarness.Patience);
 
         await pipe.Writer.WriteAsync("ok\nend"u8.ToArray());
         await pipe.Writer.CompleteAsync();

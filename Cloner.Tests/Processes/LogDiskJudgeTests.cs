@@ -145,7 +145,7 @@ public sealed class LogDiskJudgeTests
                 await harness.StartAsync(exited);
                 await SupervisorHarness.EventuallyAsync(
                     () => harness.Supervisor.Current("bot1", "short").State
-                        == ComponentState.Exited, TimeSpan.FromSeconds(5));
+                        == ComponentState.Exited, SupervisorHarness.Patience);
 
                 var filler = Fill(logs);
                 await monitor.CheckLogDiskAsync();

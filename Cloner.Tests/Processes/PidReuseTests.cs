@@ -41,7 +41,7 @@ public sealed class PidReuseTests : IAsyncLifetime
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => ProcFs.Stat(pid)?.ProcessGroup == pid
                 && ProcFs.CommandLine(pid) == "sleep 1000",
-            TimeSpan.FromSeconds(3)), "the unrelated sleep did not get its own group");
+            SupervisorHarness.Patience), "the unrelated sleep did not get its own group");
         var ticks = ProcFs.Stat(pid)!.StartTicks;
         var spec = SupervisorHarness.Shell("vk", "sleep 1000", RestartPolicy.OnFailure) with
         {

@@ -50,7 +50,7 @@ public sealed class ReconcileTests : IAsyncLifetime
         var started = await _first.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => ProcFs.CommandLine(started.Pid!.Value) == "sleep 1000",
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         await _first.Supervisor.DisposeAsync();
         await using var second = new SupervisorHarness(_first.Root, _first.Store);
@@ -84,7 +84,7 @@ public sealed class ReconcileTests : IAsyncLifetime
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => second.Supervisor.Current("bot1", "vk").State == ComponentState.Exited,
-            TimeSpan.FromSeconds(3)));
+            SupervisorHarness.Patience));
         Assert.Null(second.Supervisor.Current("bot1", "vk").ExitCode);
     }
 
@@ -137,11 +137,11 @@ public sealed class ReconcileTests : IAsyncLifetime
         start.Environment[ProcessSupervisor.DataDirVariable] = _first.Options.DataDir;
         using var stray = Process.Start(start)!;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => ProcFs.Stat(stray.Id)?.ProcessGroup == stray.Id, TimeSpan.FromSeconds(2)));
+            () => ProcFs.Stat(stray.Id)?.ProcessGroup == stray.Id, SupervisorHarness.Patience));
 
         await _first.Supervisor.ReconcileAsync([], CancellationToken.None);
 
-        Assert.True(stray.WaitForExit(TimeSpan.FromSeconds(3)), "the stray process still runs");
+        Assert.True(stray.WaitForExit(SupervisorHarness.Patience), "the stray process still runs");
         Assert.Equal(128 + ProcFs.SigTerm, stray.ExitCode);
     }
 }

@@ -27,13 +27,13 @@ public sealed class RelayKilledTests : IAsyncLifetime
         var spec = SupervisorHarness.Shell("bot", Ticker, RestartPolicy.OnFailure);
         var started = await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Record()?.State == ComponentState.Running, TimeSpan.FromSeconds(5)));
+            () => Record()?.State == ComponentState.Running, SupervisorHarness.Patience));
         var relay = OutRelay(_harness);
 
         ProcFs.SignalGroup(relay, ProcFs.SigKill);
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Record()?.Message is not null, TimeSpan.FromSeconds(5)),
+            () => Record()?.Message is not null, SupervisorHarness.Patience),
             "a component whose stdout relay was killed still showed no message");
         var record = Record()!;
         Assert.Equal(ComponentState.Running, record.State);
@@ -52,17 +52,17 @@ public sealed class RelayKilledTests : IAsyncLifetime
         var spec = SupervisorHarness.Shell("bot", Ticker, RestartPolicy.OnFailure);
         await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Record()?.State == ComponentState.Running, TimeSpan.FromSeconds(5)));
+            () => Record()?.State == ComponentState.Running, SupervisorHarness.Patience));
         ProcFs.SignalGroup(OutRelay(_harness), ProcFs.SigKill);
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => Record()?.Message?.Contains("stdout log relay") == true,
-            TimeSpan.FromSeconds(5)), $"message: {Record()?.Message}");
+            SupervisorHarness.Patience), $"message: {Record()?.Message}");
 
         ProcFs.SignalGroup(Relay(_harness, "err"), ProcFs.SigKill);
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => Record()?.Message?.Contains("stdout and stderr log relays") == true,
-            TimeSpan.FromSeconds(5)), $"message after the second kill: {Record()?.Message}");
+            SupervisorHarness.Patience), $"message after the second kill: {Record()?.Message}");
         Assert.Equal(ComponentState.Running, Record()!.State);
         await _harness.StopAsync(spec);
     }
@@ -73,7 +73,7 @@ public sealed class RelayKilledTests : IAsyncLifetime
         var spec = SupervisorHarness.Shell("bot", "echo hi; sleep 1.5; exit 3");
         await _harness.StartAsync(spec);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Record()?.State == ComponentState.Exited, TimeSpan.FromSeconds(5)));
+            () => Record()?.State == ComponentState.Exited, SupervisorHarness.Patience));
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
 
@@ -92,7 +92,7 @@ public sealed class RelayKilledTests : IAsyncLifetime
         {
             Assert.True(await SupervisorHarness.EventuallyAsync(
                 () => first.Store.Find("bot1", "bot")?.State == ComponentState.Running,
-                TimeSpan.FromSeconds(5)));
+                SupervisorHarness.Patience));
             await first.Supervisor.DisposeAsync();
             ProcFs.SignalGroup(OutRelay(first), ProcFs.SigKill);
             await Task.Delay(TimeSpan.FromMilliseconds(300));
@@ -102,7 +102,8 @@ public sealed class RelayKilledTests : IAsyncLifetime
 
             Assert.True(await SupervisorHarness.EventuallyAsync(
                 () => second.Supervisor.Current("bot1", "bot").Message is not null,
-                TimeSpan.FromSeconds(5)), "a re-adopted run without its relay showed no message");
+                SupervisorHarness.Patience),
+                "a re-adopted run without its relay showed no message");
             var adopted = second.Supervisor.Current("bot1", "bot");
             Assert.Equal(ComponentState.Running, adopted.State);
             Assert.Equal(started.Pid, adopted.Pid);

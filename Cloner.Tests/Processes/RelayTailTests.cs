@@ -25,17 +25,26 @@ public sealed class RelayTailTests : IDisposable
         await File.WriteAllTextAsync(current, "2026-01-01_00:00:00.00000 before\n");
         await using var tail = StartTail(current);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => tail.IsWatched, TimeSpan.FromSeconds(2)), "the folder was not watched");
+            () => tail.IsWatched, SupervisorHarness.Patience), "the folder was not watched");
 
-        // Idle long enough that a polling tail would wait its full second.
+        // Idle a while first: the line after a quiet spell is the one a poll would be late for.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var written = Stopwatch.StartNew();
-        await File.AppendAllTextAsync(current, "2026-01-01_00:00:01.00000 after\n");
 
-        Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => _lines.Contains("after"), TimeSpan.FromSeconds(3)));
-        Assert.True(written.Elapsed < TimeSpan.FromMilliseconds(500),
-            $"the line took {written.ElapsedMilliseconds} ms");
+        // A watched tail reads only when woken, and its one other wake is the shared safety
+        // tick: a line that arrives with no tick in between came through inotify. A tick can
+        // fall in between by chance (one each 5 s), so that case tries again.
+        var byInotify = false;
+        for (var attempt = 0; attempt < 5 && !byInotify; attempt++)
+        {
+            var ticks = RelayTail.SafetyTicks;
+            var line = $"after {attempt}";
+            await File.AppendAllTextAsync(current, $"2026-01-01_00:00:01.00000 {line}\n");
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => _lines.Contains(line), SupervisorHarness.Patience), $"no \"{line}\"");
+            byInotify = RelayTail.SafetyTicks == ticks;
+        }
+
+        Assert.True(byInotify, "every line came with a safety tick, none through inotify");
         Assert.DoesNotContain("before", _lines);
     }
 
@@ -85,7 +94,7 @@ public sealed class RelayTailTests : IDisposable
         Directory.Move(staging, relay);
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => _lines.Count >= 4, TimeSpan.FromSeconds(5)),
+            () => _lines.Count >= 4, SupervisorHarness.Patience),
             $"{_lines.Count} of 4 lines arrived");
         Assert.Equal(["line 1", "line 2", "line 3", "line 4"], _lines);
     }
@@ -115,7 +124,7 @@ public sealed class RelayTailTests : IDisposable
             tail.Begin();
             await File.AppendAllTextAsync(current, Stamped("lost in the fault"));
             Assert.True(await SupervisorHarness.EventuallyAsync(
-                () => Volatile.Read(ref calls) >= 1, TimeSpan.FromSeconds(5)));
+                () => Volatile.Read(ref calls) >= 1, SupervisorHarness.Patience));
 
             await File.AppendAllTextAsync(current, Stamped("after the fault"));
 

@@ -46,14 +46,14 @@ public sealed class RelayTests : IAsyncLifetime
         var started = await _first.StartAsync(spec);
         var path = _first.Supervisor.LogFilePath("bot1", "bot");
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Ticks(path).Count >= 3, TimeSpan.FromSeconds(5)));
+            () => Ticks(path).Count >= 3, SupervisorHarness.Patience));
 
         await _first.Supervisor.DisposeAsync();
         var atDispose = Ticks(path).Count;
         var disposedAt = DateTimeOffset.UtcNow;
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Ticks(path).Count >= atDispose + 10, TimeSpan.FromSeconds(5)),
+            () => Ticks(path).Count >= atDispose + 10, SupervisorHarness.Patience),
             "no new lines reached the relay file while no supervisor ran");
         Assert.NotEmpty(SupervisorHarness.GroupMembers(started.Pid!.Value));
         var written = LogRelay.ReadTail(path, 5, isError: false);
@@ -72,11 +72,11 @@ public sealed class RelayTests : IAsyncLifetime
         var started = await _first.StartAsync(spec);
         var path = _first.Supervisor.LogFilePath("bot1", "bot");
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Ticks(path).Count >= 3, TimeSpan.FromSeconds(5)));
+            () => Ticks(path).Count >= 3, SupervisorHarness.Patience));
         await _first.Supervisor.DisposeAsync();
         var atDispose = Ticks(path).Count;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => Ticks(path).Count >= atDispose + 5, TimeSpan.FromSeconds(5)));
+            () => Ticks(path).Count >= atDispose + 5, SupervisorHarness.Patience));
         var lastWhileDown = Ticks(path)[^1];
 
         await using var second = new SupervisorHarness(_first.Root, _first.Store);
@@ -104,7 +104,7 @@ public sealed class RelayTests : IAsyncLifetime
 
             return live.Any(l => l.Text.StartsWith("tick ", StringComparison.Ordinal))
                 && live.Any(l => l.Text.StartsWith("warn ", StringComparison.Ordinal));
-        }, TimeSpan.FromSeconds(5)), "the re-adopted component's new lines were not published");
+        }, SupervisorHarness.Patience), "the re-adopted component's new lines were not published");
         Assert.DoesNotContain(live, l => l.Text == lastWhileDown);
         Assert.All(live.Where(l => l.Text.StartsWith("warn ", StringComparison.Ordinal)),
             l => Assert.True(l.IsError));
@@ -116,7 +116,7 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.Equal(ComponentState.Stopped, stopped.State);
         Assert.Empty(SupervisorHarness.GroupMembers(started.Pid!.Value));
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => RelaysWriting(path).Count == 0, TimeSpan.FromSeconds(3)),
+            () => RelaysWriting(path).Count == 0, SupervisorHarness.Patience),
             "the log relays did not end after the component's group was gone");
     }
 
@@ -179,7 +179,7 @@ public sealed class RelayTests : IAsyncLifetime
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _first.Supervisor.Current("bot1", "short").State == ComponentState.Exited,
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
         Assert.Equal(7, _first.Supervisor.Current("bot1", "short").ExitCode);
     }
 
@@ -189,7 +189,7 @@ public sealed class RelayTests : IAsyncLifetime
         var spec = SupervisorHarness.Shell("plain", "exec sleep 1000");
         var pid = (await _first.StartAsync(spec)).Pid!.Value;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => ProcFs.CommandLine(pid) == "sleep 1000", TimeSpan.FromSeconds(5)));
+            () => ProcFs.CommandLine(pid) == "sleep 1000", SupervisorHarness.Patience));
 
         // Signals 1 to 31; glibc's posix_spawn leaves its own internal 32 and 33 ignored.
         const ulong standard = 0x7FFF_FFFF;
@@ -249,7 +249,7 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _first.Supervisor.Tail("bot1", "odd", 10)
                 .Any(l => l.Text.StartsWith("bad", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
 
         var lines = _first.Supervisor.Tail("bot1", "odd", 10)
             .Where(l => !l.Text.StartsWith("[cloner]", StringComparison.Ordinal)).ToList();

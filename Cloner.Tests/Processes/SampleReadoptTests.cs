@@ -46,7 +46,7 @@ public sealed class SampleReadoptTests : IAsyncLifetime
         Assert.True(await AnswersAsync(port), "the sample bot never answered /health");
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _first.Supervisor.Current(clone.Name, "bot").State == ComponentState.Running,
-            TimeSpan.FromSeconds(5)));
+            SupervisorHarness.Patience));
 
         await _first.Supervisor.DisposeAsync();
         await AnswersAsync(port); // logs a request line into the pipe nobody reads any more

@@ -21,7 +21,7 @@ public sealed class StopTests : IAsyncLifetime
         var started = await _harness.StartAsync(spec);
         var group = started.Pid!.Value;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => SupervisorHarness.GroupMembers(group).Count == 2, TimeSpan.FromSeconds(5)));
+            () => SupervisorHarness.GroupMembers(group).Count == 2, SupervisorHarness.Patience));
 
         var watch = Stopwatch.StartNew();
         var stopped = await _harness.StopAsync(spec);
@@ -40,7 +40,7 @@ public sealed class StopTests : IAsyncLifetime
         var started = await _harness.StartAsync(spec);
         var group = started.Pid!.Value;
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => SupervisorHarness.GroupMembers(group).Count == 3, TimeSpan.FromSeconds(5)));
+            () => SupervisorHarness.GroupMembers(group).Count == 3, SupervisorHarness.Patience));
         var members = SupervisorHarness.GroupMembers(group).Select(s => s.Pid).ToList();
 
         var stopped = await _harness.StopAsync(spec);
@@ -79,11 +79,11 @@ public sealed class StopTests : IAsyncLifetime
         var expected = $"hello from env|bot1|env|none|{_harness.Clone.Folder}";
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Tail("bot1", "env", 100).Any(l => l.Text == expected),
-            TimeSpan.FromSeconds(5)),
+            SupervisorHarness.Patience),
             string.Join(" / ", _harness.Supervisor.Tail("bot1", "env", 100).Select(l => l.Text)));
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _harness.Supervisor.Current("bot1", "env").State == ComponentState.Running,
-            TimeSpan.FromSeconds(3)));
+            SupervisorHarness.Patience));
         Assert.Equal(ComponentState.Running, _harness.Store.Find("bot1", "env")!.State);
     }
 

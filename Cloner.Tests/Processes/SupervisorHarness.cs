@@ -34,8 +34,8 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         };
         Store = store ?? new InMemoryComponentStore();
         Folders = new FakeCloneFolders(Options.ClonesRoot);
-        Supervisor = new ProcessSupervisor(Options, Store, Folders, Feed, time ?? TimeProvider.System,
-            NullLogger<ProcessSupervisor>.Instance);
+        Supervisor = new ProcessSupervisor(Options, Store, Folders, Feed,
+            time ?? TimeProvider.System, NullLogger<ProcessSupervisor>.Instance);
         Clone = NewClone("bot1");
     }
 
@@ -108,6 +108,13 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             Directory.Delete(Root, recursive: true);
         }
     }
+
+    /// <summary>
+    /// How long a test waits for what should happen at once. A loaded CI machine has been
+    /// seen a second and more late, so a wait is long; how fast things happen is measured by
+    /// the benchmarks, not here.
+    /// </summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Waits until the condition holds; false when it did not within the timeout.

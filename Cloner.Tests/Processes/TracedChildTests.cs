@@ -41,6 +41,6 @@ public sealed class TracedChildTests
 
         Assert.Equal(0, code);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => ProcFs.Stat(pid) is null, TimeSpan.FromSeconds(2)), $"{pid} is left a zombie");
+            () => ProcFs.Stat(pid) is null, SupervisorHarness.Patience), $"{pid} is left a zombie");
     }
 }
