@@ -167,12 +167,14 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     }
 
     /// <summary>
+    /// The clones' folder, whose disk the monitor reports with the host's totals.
+    /// </summary>
+    internal string ClonesRoot => _options.ClonesRoot;
+
+    /// <summary>
     /// The process group of each component that runs now, for the resource monitor. The group
     /// id is the leader's pid; the start ticks tell that leader apart from a later process.
     /// </summary>
-    /// <summary>The clones' folder, whose disk the monitor reports with the host's totals.</summary>
-    internal string ClonesRoot => _options.ClonesRoot;
-
     public IReadOnlyList<RunningGroup> RunningGroups() =>
         _components.Values
             .Select(e => (e, Run: e.Run))

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using Cloner.Domain.Blueprints;
 using Cloner.Domain.Processes;
 using Cloner.Infrastructure.Processes;
 
@@ -65,6 +67,167 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
             record.Message, StringComparison.Ordinal);
         Assert.Null(record.Pid);
         Assert.Empty(ChildrenOfThisProcess().Except(before));
+    }
+
+    /// <summary>
+    /// Twenty starts at once under a limit with room for ten: the launch turn admits them one
+    /// at a time, so exactly ten run and ten are Fatal with the numbers, the refused hold no
+    /// descriptor, and once the ten are stopped the refused ten start in the same room. The
+    /// limit leaves the last start that fits one running component's share less one to
+    /// spare, and the next is short by one: whatever else opens a file meanwhile does not
+    /// change which fit, however the starts interleave.
+    /// </summary>
+    [Fact]
+    public async Task StartMany_LimitFitsTen_ExactlyTenRunRestFatalThenRefusedStartInTheRoom()
+    {
+        const int starts = 20;
+        const int fit = 10;
+        var warm = SupervisorHarness.Shell("warm", "sleep 30");
+        await _harness.StartAsync(warm);
+        await _harness.StopAsync(warm);
+        var launchBefore = LaunchDescriptors();
+        var perRun = await HeldByOneRunAsync(SupervisorHarness.Shell("probe", "sleep 30"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => LaunchDescriptors() == launchBefore, SupervisorHarness.Patience),
+            $"the warm-up run left {LaunchDescriptors() - launchBefore} descriptors open");
+        Assert.InRange(perRun, 1, OpenFiles.LaunchCost);
+        var limit = await LeastOpenFilesAsync() + fit * perRun + OpenFiles.LaunchCost - 1
+            + OpenFiles.ReserveFloor;
+        Assert.True(limit / OpenFiles.ReserveShare <= OpenFiles.ReserveFloor,
+            $"limit {limit} would raise the reserve past its floor");
+        var specs = Enumerable.Range(1, starts)
+            .Select(n => SupervisorHarness.Shell($"c{n}", "sleep 60"))
+            .ToList();
+
+        await WithLimitAsync(limit, async () =>
+        {
+            var refused = await StartAllAsync(specs, fit, limit);
+            await SettledAsync(launchBefore + fit * perRun, "with ten running");
+
+            await Task.WhenAll(specs.Except(refused).Select(_harness.StopAsync));
+            await SettledAsync(launchBefore, "after the ten stopped");
+
+            var again = await StartAllAsync(refused, fit, limit);
+            Assert.Empty(again);
+            await SettledAsync(launchBefore + fit * perRun, "with the other ten running");
+            await Task.WhenAll(refused.Select(_harness.StopAsync));
+            await SettledAsync(launchBefore, "after all stopped");
+        });
+    }
+
+    /// <summary>
+    /// Starts every spec at once; checks that exactly <paramref name="fit"/> run and the rest
+    /// are Fatal with the refusal, and answers the refused.
+    /// </summary>
+    private async Task<List<ComponentSpec>> StartAllAsync(
+        List<ComponentSpec> specs, int fit, long limit)
+    {
+        var records = await Task.WhenAll(specs.Select(spec => Task.Run(
+            () => _harness.StartAsync(spec))));
+
+        var refused = specs.Where((_, i) => records[i].State == ComponentState.Fatal).ToList();
+        Assert.Equal(Math.Min(fit, specs.Count), specs.Count - refused.Count);
+        foreach (var (record, spec) in records.Zip(specs))
+        {
+            if (record.State == ComponentState.Fatal)
+            {
+                Assert.Null(record.Pid);
+                Assert.Contains($"of its {limit.ToString("N0", CultureInfo.InvariantCulture)} "
+                    + $"open files in use (RLIMIT_NOFILE); starting {spec.Name} needs about",
+                    record.Message, StringComparison.Ordinal);
+                continue;
+            }
+
+            Assert.NotNull(record.Pid);
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => _harness.Supervisor.Current(_harness.Clone.Name, spec.Name).State
+                    == ComponentState.Running, SupervisorHarness.Patience),
+                $"{spec.Name} did not become Running");
+        }
+
+        return refused;
+    }
+
+    private static async Task SettledAsync(int expected, string when)
+    {
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => LaunchDescriptors() == expected, SupervisorHarness.Patience),
+            $"{when}: {LaunchDescriptors()} pipes, pidfds and relay files open, not {expected}");
+    }
+
+    /// <summary>
+    /// Starts the spec, waits until its tails hold both relay files, and answers how many
+    /// pipes, pidfds and relay files the run holds; then stops it.
+    /// </summary>
+    private async Task<int> HeldByOneRunAsync(ComponentSpec spec)
+    {
+        var before = LaunchDescriptors();
+        var record = await _harness.StartAsync(spec);
+        Assert.NotNull(record.Pid);
+        var folder = Path.Combine(_harness.Options.LogsDir, _harness.Clone.Name, spec.Name);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => RelayFilesOpen().Count(f => f.StartsWith(folder + "/", StringComparison.Ordinal))
+                == 2, SupervisorHarness.Patience), "the tails did not open both relay files");
+        var held = LaunchDescriptors() - before;
+        await _harness.StopAsync(spec);
+        return held;
+    }
+
+    /// <summary>
+    /// This process's pipes, pidfds and open relay files (out/ and err/ of a log folder):
+    /// what launches open, without the notes files and /proc reads that come and go.
+    /// </summary>
+    private static int LaunchDescriptors() =>
+        Targets().Count(t => t.StartsWith("pipe:", StringComparison.Ordinal)
+            || t == "anon_inode:[pidfd]")
+        + RelayFilesOpen().Count;
+
+    private static List<string> RelayFilesOpen() =>
+        Targets().Where(t => Path.GetFileName(Path.GetDirectoryName(t.Split(" (deleted)")[0]))
+            is "out" or "err").ToList();
+
+    private static List<string> Targets() =>
+        Directory.GetFileSystemEntries("/proc/self/fd")
+            .Select(fd =>
+            {
+                try
+                {
+                    return new FileInfo(fd).LinkTarget;
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+            })
+            .OfType<string>()
+            .ToList();
+
+    /// <summary>The fewest descriptors of five readings: what comes and goes left out.</summary>
+    private static async Task<int> LeastOpenFilesAsync()
+    {
+        var least = int.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            least = (int)Math.Min(least, OpenFiles.Count()!.Value.InUse);
+            await Task.Delay(20);
+        }
+
+        return least;
+    }
+
+    private static async Task WithLimitAsync(long soft, Func<Task> body)
+    {
+        Check(getrlimit(NoFileResource, out var saved));
+        var lowered = saved with { Soft = (ulong)soft };
+        Check(setrlimit(NoFileResource, ref lowered));
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            Check(setrlimit(NoFileResource, ref saved));
+        }
     }
 
     private static Exception? Catch(Action action)
