@@ -17,6 +17,7 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
 {
     private const string TestKey = "Cloner:Nginx:TestCommand";
     private const string ReloadKey = "Cloner:Nginx:ReloadCommand";
+    private const string TimeoutKey = "Cloner:Nginx:CommandTimeoutSeconds";
 
     // Every nginx change in this process goes through this one lock, whichever instance makes it:
     // two installs tested at once would each see the other's half-done file.
@@ -25,9 +26,9 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     public string? NotConfiguredReason =>
         options.NginxVhostsDir is null ? "Cloner:Nginx:VhostsDir is not set" : null;
 
-    // The timeout is no setting yet: a test or reload command that hangs holds every nginx
-    // change of this Cloner (and the create or delete that runs it) for the full 30 s.
-    public TimeSpan CommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
+    // A test or reload command that hangs holds every nginx change of this Cloner (and the
+    // create or delete that runs it) until it is killed after this long.
+    private TimeSpan CommandTimeout => options.NginxCommandTimeout;
 
     public async Task InstallAsync(string clone, string vhost, IProgress<string> progress,
         CancellationToken cancellationToken)
@@ -132,21 +133,32 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
         || output.Contains("invalid PID number", StringComparison.Ordinal)
         || output.Contains("is not active, cannot reload", StringComparison.Ordinal);
 
-    private async Task<CommandResult> RunReloadAsync()
+    private Task<CommandResult> RunReloadAsync() =>
+        RunAsync(ReloadKey, options.NginxReloadCommand,
+            "nginx may still serve the routes it had before");
+
+    private Task<CommandResult> TestAsync() =>
+        RunAsync(TestKey, options.NginxTestCommand, "nginx did not say whether it accepts the vhosts");
+
+    /// <summary>
+    /// Runs a configured nginx command; one that hangs is killed after
+    /// <see cref="CommandTimeout"/> with an error naming the command's key and the timeout's.
+    /// </summary>
+    private async Task<CommandResult> RunAsync(string key, string commandLine, string consequence)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await ExternalCommand.RunAsync(ReloadKey, options.NginxReloadCommand,
+            return await ExternalCommand.RunAsync(key, commandLine,
                 CommandTimeout, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ProvisioningException ex) when (Stopwatch.GetElapsedTime(started) >= CommandTimeout)
         {
             var seconds = CommandTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             throw new ProvisioningException(
-                $"{ReloadKey} '{options.NginxReloadCommand}' did not finish within {seconds} s " +
-                "and was killed, so nginx may still serve the routes it had before; check " +
-                $"that nginx answers and that {ReloadKey} returns within {seconds} s, " +
+                $"{key} '{commandLine}' did not finish within {seconds} s " +
+                $"({TimeoutKey}) and was killed, so {consequence}; check that nginx answers " +
+                $"and that {key} returns within {seconds} s (or raise {TimeoutKey}), " +
                 "then try again", ex);
         }
     }
@@ -215,7 +227,4 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
 
         await PlaceAsync(clone, path, previous).ConfigureAwait(false);
     }
-
-    private Task<CommandResult> TestAsync() => ExternalCommand.RunAsync(
-        TestKey, options.NginxTestCommand, CommandTimeout, CancellationToken.None);
 }
