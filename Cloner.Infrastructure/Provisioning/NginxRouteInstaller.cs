@@ -138,7 +138,8 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
             "nginx may still serve the routes it had before");
 
     private Task<CommandResult> TestAsync() =>
-        RunAsync(TestKey, options.NginxTestCommand, "nginx did not say whether it accepts the vhosts");
+        RunAsync(TestKey, options.NginxTestCommand,
+            "nginx did not say whether it accepts the vhosts");
 
     /// <summary>
     /// Runs a configured nginx command; one that hangs is killed after

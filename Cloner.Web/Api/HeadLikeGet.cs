@@ -15,8 +15,8 @@ public static class HeadLikeGet
         {
             var methods = endpoint.Metadata.OfType<IHttpMethodMetadata>().LastOrDefault();
             if (methods is null
-                || !methods.HttpMethods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase)
-                || methods.HttpMethods.Contains(HttpMethods.Head, StringComparer.OrdinalIgnoreCase))
+                || !methods.HttpMethods.Any(HttpMethods.IsGet)
+                || methods.HttpMethods.Any(HttpMethods.IsHead))
             {
                 return;
             }
