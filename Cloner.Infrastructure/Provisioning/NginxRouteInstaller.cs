@@ -45,7 +45,7 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
             await PlaceAsync(clone, path, vhost).ConfigureAwait(false);
             progress.Report($"wrote {path}; running the nginx test");
 
-            var test = await TestAsync().ConfigureAwait(false);
+            var test = await TestPlacedAsync(clone, path, previous).ConfigureAwait(false);
             if (test.Succeeded)
             {
                 logger.LogInformation("Installed the vhost of {Clone} at {Path}", clone, path);
@@ -132,6 +132,31 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
         || output.Contains("No such process", StringComparison.Ordinal)
         || output.Contains("invalid PID number", StringComparison.Ordinal)
         || output.Contains("is not active, cannot reload", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Tests a just placed vhost; a test that hangs or cannot start puts back what was there
+    /// before it throws, since nginx never said it accepts the file.
+    /// </summary>
+    private async Task<CommandResult> TestPlacedAsync(
+        string clone,
+        string path,
+        string? previous)
+    {
+        try
+        {
+            return await TestAsync().ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex)
+        {
+            await PutBackAsync(clone, path, previous).ConfigureAwait(false);
+            logger.LogWarning("The nginx test of the vhost of {Clone} did not run to the end; " +
+                "{Restored}", clone, previous is null ? "removed it" : "restored the previous file");
+            throw new ProvisioningException(
+                $"the vhost of {clone} was not checked, so it was " +
+                (previous is null ? "removed" : "replaced by the one there before") +
+                $": {ex.Message}", ex);
+        }
+    }
 
     private Task<CommandResult> RunReloadAsync() =>
         RunAsync(ReloadKey, options.NginxReloadCommand,

@@ -125,6 +125,37 @@ public sealed class NginxRouteInstallerTests : IDisposable
     }
 
     [Fact]
+    public async Task Install_TestCommandThatHangs_NewVhostIsTakenOutAgain()
+    {
+        var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => installer.InstallAsync(
+            "bot7", "location /bot7/ {}\n", new Progress<string>(), CancellationToken.None));
+
+        Assert.False(installer.Exists("bot7"), "an unchecked vhost was left for the next reload");
+        Assert.Empty(Directory.GetFiles(_vhosts));
+        Assert.Contains("the vhost of bot7 was not checked, so it was removed", ex.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("Cloner:Nginx:CommandTimeoutSeconds", ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_TestCommandThatHangsOverAnOldVhost_OldOneIsPutBack()
+    {
+        Directory.CreateDirectory(_vhosts);
+        var path = Path.Combine(_vhosts, "bot7.conf");
+        await File.WriteAllTextAsync(path, "location /bot7/ { old }\n");
+        var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => installer.InstallAsync(
+            "bot7", "location /bot7/ { new }\n", new Progress<string>(), CancellationToken.None));
+
+        Assert.Equal("location /bot7/ { old }\n", await File.ReadAllTextAsync(path));
+        Assert.Contains("replaced by the one there before", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Remove_TestCommandThatHangs_IsKilledNamingBothSettings()
     {
         var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
