@@ -149,8 +149,9 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
         catch (ProvisioningException ex)
         {
             await PutBackAsync(clone, path, previous).ConfigureAwait(false);
-            logger.LogWarning("The nginx test of the vhost of {Clone} did not run to the end; " +
-                "{Restored}", clone, previous is null ? "removed it" : "restored the previous file");
+            logger.LogWarning(
+                "The nginx test of the vhost of {Clone} did not run to the end; {Restored}",
+                clone, previous is null ? "removed it" : "restored the previous file");
             throw new ProvisioningException(
                 $"the vhost of {clone} was not checked, so it was " +
                 (previous is null ? "removed" : "replaced by the one there before") +
