@@ -52,6 +52,7 @@ public sealed class FileWatch
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
     private TimeSpan _retryAfter = FirstRetry;
     private int _warned;
+    private bool _closing;
 
     /// <summary>A watch of its own, for tests; Cloner uses <see cref="Shared"/>.</summary>
     internal FileWatch(TimeProvider time)
@@ -128,11 +129,39 @@ public sealed class FileWatch
         }
     }
 
+    /// <summary>
+    /// Closes this watch's inotify instance and ends its thread: for a test's own watch, since
+    /// the shared one lasts as long as the process. A watch added and removed at once wakes the
+    /// thread from its read (IN_IGNORED), and it closes the instance itself.
+    /// </summary>
+    internal void Close()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            if (_inotify < 0)
+            {
+                return;
+            }
+
+            var wake = inotify_add_watch(_inotify, "/", Create | OnlyFolder);
+            if (wake >= 0)
+            {
+                inotify_rm_watch(_inotify, wake);
+            }
+        }
+    }
+
     private bool EnsureInstance(ILogger logger)
     {
         if (_inotify >= 0)
         {
             return true;
+        }
+
+        if (_closing)
+        {
+            return false;
         }
 
         if (_time.GetUtcNow() < _retryAt)
@@ -231,6 +260,11 @@ public sealed class FileWatch
         while (true)
         {
             var read = read_events(inotify, buffer, buffer.Length);
+            if (Closed(inotify))
+            {
+                return;
+            }
+
             if (read < 0)
             {
                 var error = Marshal.GetLastPInvokeError();
@@ -256,6 +290,28 @@ public sealed class FileWatch
             // svlogd writes each line alone; while this sleeps, the kernel merges the same
             // event repeated into one, so a flood costs a few wakes a second, not one a line.
             Thread.Sleep(Gather);
+        }
+    }
+
+    /// <summary>True after <see cref="Close"/>: followers let go, the instance closed.</summary>
+    private bool Closed(int inotify)
+    {
+        lock (_gate)
+        {
+            if (!_closing)
+            {
+                return false;
+            }
+
+            foreach (var subscription in _byWatch.Values.SelectMany(l => l))
+            {
+                subscription.IsLive = false;
+            }
+
+            _byWatch.Clear();
+            close(inotify);
+            _inotify = -1;
+            return true;
         }
     }
 
