@@ -295,7 +295,7 @@ internal sealed class RelayTail : IAsyncDisposable
         if (pathInode >= 0 && pathInode != _inode)
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
-            added |= await ReadToEndAsync();
+            added |= await ReadRestOfRotatedAsync();
             QueueRotatedSince(_inode);
             _stream!.Dispose();
             _stream = null;
@@ -335,9 +335,30 @@ internal sealed class RelayTail : IAsyncDisposable
             return;
         }
 
+        _framer = new LineFramer();
         Queue(pending, begun >= 0 ? _startAt : 0, pending[^1]);
         _newestRotatedAtBegin = pending[^1];
         _beginInode = -1;
+    }
+
+    /// <summary>
+    /// Reads the rest of the file open, which svlogd has just rotated; on a read error queues
+    /// its rest by its rotated name and the files after it for the next round, and throws.
+    /// </summary>
+    private async Task<bool> ReadRestOfRotatedAsync()
+    {
+        try
+        {
+            return await ReadToEndAsync();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The framer keeps the part of a line before where the next round goes on.
+            QueueRotatedSince(_inode, _stream!.Position);
+            _stream.Dispose();
+            _stream = null;
+            throw;
+        }
     }
 
     /// <summary>
@@ -345,10 +366,18 @@ internal sealed class RelayTail : IAsyncDisposable
     /// <paramref name="inode"/>: when it rotated more than once between two reads, the lines
     /// in between are there.
     /// </summary>
-    private void QueueRotatedSince(long inode)
+    private void QueueRotatedSince(long inode, long? oldFrom = null)
     {
         var files = RotatedFiles();
         var old = files.FindIndex(f => StatPath(f).Inode == inode);
+        if (old >= 0 && oldFrom is { } from)
+        {
+            // That one too, from where its read stopped.
+            Queue(files[old..], from, files[^1]);
+            return;
+        }
+
+        _framer = new LineFramer();
         Queue(old < 0 ? [] : files[(old + 1)..], 0, files.LastOrDefault());
     }
 
@@ -362,8 +391,8 @@ internal sealed class RelayTail : IAsyncDisposable
         _unread.Clear();
         _unread.AddRange(files);
         _unreadAt = from;
+        _unreadFailingSince = DateTime.MaxValue;
         _lastRotated = newest ?? "";
-        _framer = new LineFramer();
         _startAt = 0;
     }
 
