@@ -57,6 +57,7 @@ internal sealed class RelayTail : IAsyncDisposable
     private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
     private readonly ILogger _logger;
     private readonly FileWatch _fileWatch;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly byte[] _chunk = new byte[ChunkBytes];
@@ -75,7 +76,7 @@ internal sealed class RelayTail : IAsyncDisposable
     /// </summary>
     private readonly List<string> _unread = [];
     private long _unreadAt;
-    private DateTime _unreadFailingSince = DateTime.MaxValue;
+    private DateTimeOffset _unreadFailingSince = DateTimeOffset.MaxValue;
 
     /// <summary>
     /// While the rotated files are read: the newest of them the tail knows of, to find any
@@ -95,12 +96,14 @@ internal sealed class RelayTail : IAsyncDisposable
         string path,
         Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> deliver,
         ILogger logger,
-        FileWatch? fileWatch = null)
+        FileWatch? fileWatch = null,
+        TimeProvider? time = null)
     {
         _path = path;
         _deliver = deliver;
         _logger = logger;
         _fileWatch = fileWatch ?? FileWatch.Shared;
+        _time = time ?? TimeProvider.System;
         _reading = path;
     }
 
@@ -391,7 +394,7 @@ internal sealed class RelayTail : IAsyncDisposable
         _unread.Clear();
         _unread.AddRange(files);
         _unreadAt = from;
-        _unreadFailingSince = DateTime.MaxValue;
+        _unreadFailingSince = DateTimeOffset.MaxValue;
         _lastRotated = newest ?? "";
         _startAt = 0;
     }
@@ -410,7 +413,7 @@ internal sealed class RelayTail : IAsyncDisposable
                 added |= await ReadUnreadFirstAsync();
                 _unread.RemoveAt(0);
                 _unreadAt = 0;
-                _unreadFailingSince = DateTime.MaxValue;
+                _unreadFailingSince = DateTimeOffset.MaxValue;
                 _framer = new LineFramer();
             }
 
@@ -451,8 +454,8 @@ internal sealed class RelayTail : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var now = DateTime.UtcNow;
-            if (_unreadFailingSince == DateTime.MaxValue)
+            var now = _time.GetUtcNow();
+            if (_unreadFailingSince == DateTimeOffset.MaxValue)
             {
                 _unreadFailingSince = now;
             }

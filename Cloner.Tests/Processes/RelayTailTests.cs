@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloner.Infrastructure.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cloner.Tests.Processes;
 
@@ -140,6 +141,32 @@ public sealed class RelayTailTests : IDisposable
     }
 
     [Fact]
+    public async Task RelayTail_RotatedFileFailsForAMinute_SkippedAndTheRestRead()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        await using var tail = StartTail(current, time);
+        await File.AppendAllTextAsync(current, Stamped("line 1"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
+
+        var broken = Path.Combine(_folder, "@4000000000000002.s");
+        File.CreateSymbolicLink(broken, broken);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
+            Stamped("line 4"));
+        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+        MoveIn(Stamped("line 5"), current);
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(["line 1"], _lines);
+
+        time.Advance(RelayTail.GiveUpRotated);
+
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(["line 1", "line 4", "line 5"], _lines);
+    }
+
+    [Fact]
     public async Task RelayTail_TakerOfLinesThrowsOnce_LaterLinesStillArrive()
     {
         var current = Path.Combine(_folder, LogRelay.CurrentFile);
@@ -188,7 +215,7 @@ public sealed class RelayTailTests : IDisposable
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
 
-    private RelayTail StartTail(string path)
+    private RelayTail StartTail(string path, TimeProvider? time = null)
     {
         var tail = new RelayTail(path, lines =>
         {
@@ -198,7 +225,7 @@ public sealed class RelayTailTests : IDisposable
             }
 
             return ValueTask.CompletedTask;
-        }, NullLogger.Instance);
+        }, NullLogger.Instance, time: time);
         tail.Begin();
         return tail;
     }
