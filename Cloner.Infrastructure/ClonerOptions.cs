@@ -1,3 +1,4 @@
+using Cloner.Infrastructure.Provisioning;
 using Microsoft.Extensions.Configuration;
 
 namespace Cloner.Infrastructure;
@@ -32,6 +33,9 @@ public sealed class ClonerOptions
     public string NginxTestCommand { get; init; } = "nginx -t";
 
     public string NginxReloadCommand { get; init; } = "nginx -s reload";
+
+    /// <summary>How long the nginx test or reload command may run before it is killed.</summary>
+    public TimeSpan NginxCommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
 
     /// <summary>Set means the MongoDB store; null means the embedded SQLite store.</summary>
     public string? MongoConnectionString { get; init; }
@@ -77,6 +81,8 @@ public sealed class ClonerOptions
             NginxVhostsDir = Blank(vhosts) is { } v ? Absolute(startFolder, v, "Cloner:Nginx:VhostsDir") : null,
             NginxTestCommand = section["Nginx:TestCommand"] ?? "nginx -t",
             NginxReloadCommand = section["Nginx:ReloadCommand"] ?? "nginx -s reload",
+            NginxCommandTimeout = Seconds(section, "Nginx:CommandTimeoutSeconds",
+                ExternalCommand.DefaultTimeout, 3600),
             MongoConnectionString = Blank(configuration.GetConnectionString("Mongo")),
             AdminUserName = Blank(section["Admin:UserName"]),
             AdminPassword = Blank(section["Admin:Password"]),
@@ -128,6 +134,27 @@ public sealed class ClonerOptions
             ? value
             : throw new ClonerConfigurationException($"Cloner:{key}",
                 $"'{text}' must be a whole number from {min} to {max}");
+    }
+
+    private static TimeSpan Seconds(
+        IConfigurationSection section,
+        string key,
+        TimeSpan fallback,
+        int max)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds >= 1 && seconds <= max
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ClonerConfigurationException($"Cloner:{key}",
+                $"'{text}' must be a whole number of seconds from 1 to {max}, " +
+                $"like {fallback.TotalSeconds:0}");
     }
 
     private static bool Bool(IConfigurationSection section, string key, bool fallback)

@@ -17,6 +17,7 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
 {
     private const string TestKey = "Cloner:Nginx:TestCommand";
     private const string ReloadKey = "Cloner:Nginx:ReloadCommand";
+    private const string TimeoutKey = "Cloner:Nginx:CommandTimeoutSeconds";
 
     // Every nginx change in this process goes through this one lock, whichever instance makes it:
     // two installs tested at once would each see the other's half-done file.
@@ -25,9 +26,9 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     public string? NotConfiguredReason =>
         options.NginxVhostsDir is null ? "Cloner:Nginx:VhostsDir is not set" : null;
 
-    // The timeout is no setting yet: a test or reload command that hangs holds every nginx
-    // change of this Cloner (and the create or delete that runs it) for the full 30 s.
-    public TimeSpan CommandTimeout { get; init; } = ExternalCommand.DefaultTimeout;
+    // A test or reload command that hangs holds every nginx change of this Cloner (and the
+    // create or delete that runs it) until it is killed after this long.
+    private TimeSpan CommandTimeout => options.NginxCommandTimeout;
 
     public async Task InstallAsync(string clone, string vhost, IProgress<string> progress,
         CancellationToken cancellationToken)
@@ -44,7 +45,7 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
             await PlaceAsync(clone, path, vhost).ConfigureAwait(false);
             progress.Report($"wrote {path}; running the nginx test");
 
-            var test = await TestAsync().ConfigureAwait(false);
+            var test = await TestPlacedAsync(clone, path, previous).ConfigureAwait(false);
             if (test.Succeeded)
             {
                 logger.LogInformation("Installed the vhost of {Clone} at {Path}", clone, path);
@@ -132,21 +133,59 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
         || output.Contains("invalid PID number", StringComparison.Ordinal)
         || output.Contains("is not active, cannot reload", StringComparison.Ordinal);
 
-    private async Task<CommandResult> RunReloadAsync()
+    /// <summary>
+    /// Tests a just placed vhost; a test that hangs or cannot start puts back what was there
+    /// before it throws, since nginx never said it accepts the file.
+    /// </summary>
+    private async Task<CommandResult> TestPlacedAsync(
+        string clone,
+        string path,
+        string? previous)
+    {
+        try
+        {
+            return await TestAsync().ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex)
+        {
+            await PutBackAsync(clone, path, previous).ConfigureAwait(false);
+            logger.LogWarning(
+                "The nginx test of the vhost of {Clone} did not run to the end; {Restored}",
+                clone, previous is null ? "removed it" : "restored the previous file");
+            throw new ProvisioningException(
+                $"the vhost of {clone} was not checked, so it was " +
+                (previous is null ? "removed" : "replaced by the one there before") +
+                $": {ex.Message}", ex);
+        }
+    }
+
+    private Task<CommandResult> RunReloadAsync() =>
+        RunAsync(ReloadKey, options.NginxReloadCommand,
+            "nginx may still serve the routes it had before");
+
+    private Task<CommandResult> TestAsync() =>
+        RunAsync(TestKey, options.NginxTestCommand,
+            "nginx did not say whether it accepts the vhosts");
+
+    /// <summary>
+    /// Runs a configured nginx command; one that hangs is killed after
+    /// <see cref="CommandTimeout"/> with an error naming the command's key and the timeout's.
+    /// </summary>
+    private async Task<CommandResult> RunAsync(string key, string commandLine, string consequence)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await ExternalCommand.RunAsync(ReloadKey, options.NginxReloadCommand,
+            return await ExternalCommand.RunAsync(key, commandLine,
                 CommandTimeout, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ProvisioningException ex) when (Stopwatch.GetElapsedTime(started) >= CommandTimeout)
         {
             var seconds = CommandTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             throw new ProvisioningException(
-                $"{ReloadKey} '{options.NginxReloadCommand}' did not finish within {seconds} s " +
-                "and was killed, so nginx may still serve the routes it had before; check " +
-                $"that nginx answers and that {ReloadKey} returns within {seconds} s, " +
+                $"{key} '{commandLine}' did not finish within {seconds} s " +
+                $"({TimeoutKey}) and was killed, so {consequence}; check that nginx answers " +
+                $"and that {key} returns within {seconds} s (or raise {TimeoutKey}), " +
                 "then try again", ex);
         }
     }
@@ -215,7 +254,4 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
 
         await PlaceAsync(clone, path, previous).ConfigureAwait(false);
     }
-
-    private Task<CommandResult> TestAsync() => ExternalCommand.RunAsync(
-        TestKey, options.NginxTestCommand, CommandTimeout, CancellationToken.None);
 }

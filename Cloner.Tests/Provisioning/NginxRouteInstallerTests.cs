@@ -120,6 +120,53 @@ public sealed class NginxRouteInstallerTests : IDisposable
             StringComparison.Ordinal);
         Assert.Contains("may still serve the routes it had before", ex.Message,
             StringComparison.Ordinal);
+        Assert.Contains("raise Cloner:Nginx:CommandTimeoutSeconds", ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_TestCommandThatHangs_NewVhostIsTakenOutAgain()
+    {
+        var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => installer.InstallAsync(
+            "bot7", "location /bot7/ {}\n", new Progress<string>(), CancellationToken.None));
+
+        Assert.False(installer.Exists("bot7"), "an unchecked vhost was left for the next reload");
+        Assert.Empty(Directory.GetFiles(_vhosts));
+        Assert.Contains("the vhost of bot7 was not checked, so it was removed", ex.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("Cloner:Nginx:CommandTimeoutSeconds", ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Install_TestCommandThatHangsOverAnOldVhost_OldOneIsPutBack()
+    {
+        Directory.CreateDirectory(_vhosts);
+        var path = Path.Combine(_vhosts, "bot7.conf");
+        await File.WriteAllTextAsync(path, "location /bot7/ { old }\n");
+        var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() => installer.InstallAsync(
+            "bot7", "location /bot7/ { new }\n", new Progress<string>(), CancellationToken.None));
+
+        Assert.Equal("location /bot7/ { old }\n", await File.ReadAllTextAsync(path));
+        Assert.Contains("replaced by the one there before", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remove_TestCommandThatHangs_IsKilledNamingBothSettings()
+    {
+        var installer = Installer(test: "sleep 30", timeoutSeconds: 1);
+
+        var ex = await Assert.ThrowsAsync<ProvisioningException>(() =>
+            installer.RemoveAsync("bot7", new Progress<string>(), CancellationToken.None));
+
+        Assert.Contains("Cloner:Nginx:TestCommand 'sleep 30' did not finish within 1 s",
+            ex.Message, StringComparison.Ordinal);
+        Assert.Contains("raise Cloner:Nginx:CommandTimeoutSeconds", ex.Message,
+            StringComparison.Ordinal);
     }
 
     [Theory]
@@ -161,18 +208,17 @@ public sealed class NginxRouteInstallerTests : IDisposable
     private NginxRouteInstaller Installer(
         string? vhostsDir = "",
         string reload = "true",
-        int timeoutSeconds = 30) =>
+        int timeoutSeconds = 30,
+        string? test = null) =>
         new(new ClonerOptions
         {
             DataDir = _temp.Path,
             ClonesRoot = _temp.Combine("bots"),
             BlueprintsDir = _temp.Combine("blueprints"),
             NginxVhostsDir = vhostsDir == "" ? _vhosts : vhostsDir,
-            NginxTestCommand =
-                $"sh -c 'cd {_vhosts} && if grep -H broken *.conf; then exit 1; fi'",
+            NginxTestCommand = test
+                ?? $"sh -c 'cd {_vhosts} && if grep -H broken *.conf; then exit 1; fi'",
             NginxReloadCommand = reload,
-        }, NullLogger<NginxRouteInstaller>.Instance)
-        {
-            CommandTimeout = TimeSpan.FromSeconds(timeoutSeconds),
-        };
+            NginxCommandTimeout = TimeSpan.FromSeconds(timeoutSeconds),
+        }, NullLogger<NginxRouteInstaller>.Instance);
 }

@@ -15,6 +15,11 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
 {
     private const string NotRunning = "nginx is not running";
     private const string ReloadKey = "Cloner:Nginx:ReloadCommand";
+    private const string TimeoutVariable = "Cloner__Nginx__CommandTimeoutSeconds";
+
+    // Short enough that the hung reload fails soon, long enough for a real nginx -t or reload
+    // on a loaded machine.
+    private const int TimeoutSeconds = 10;
 
     private static readonly string s_tag =
         string.Concat(Enumerable.Range(0, 4).Select(_ => (char)('a' + Random.Shared.Next(26))));
@@ -115,12 +120,13 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
         var hang = Path.Combine(nginx.Root, "hang-the-reload");
         var servers = nginx.In(shared) with
         {
-            // Sleeps past Cloner's 30 s command timeout while the flag file exists.
+            // Sleeps past Cloner's command timeout (set short below) while the flag file exists.
             NginxReloadCommand =
                 $"sh -c 'if [ -e \"$0\" ]; then sleep 90; fi; exec \"$@\"' {hang} " +
                 nginx.ReloadCommand,
         };
-        await using var host = await ClonerHost.StartAsync(servers);
+        await using var host = await ClonerHost.StartAsync(servers,
+            environment => environment[TimeoutVariable] = $"{TimeoutSeconds}");
         var name = $"rn{s_tag}h";
         await host.RunAsync(output, async () =>
         {
@@ -138,7 +144,10 @@ public sealed class NginxGoneTests(ITestOutputHelper output)
                 Assert.Equal("reload", problem.GetProperty("failedStep").GetString());
                 var reason = problem.GetProperty("reason").GetString() ?? "";
                 Assert.Contains(ReloadKey, reason, StringComparison.Ordinal);
-                Assert.Contains("did not finish within 30 s", reason, StringComparison.Ordinal);
+                Assert.Contains($"did not finish within {TimeoutSeconds} s", reason,
+                    StringComparison.Ordinal);
+                Assert.Contains("Cloner:Nginx:CommandTimeoutSeconds", reason,
+                    StringComparison.Ordinal);
                 Assert.DoesNotContain(NotRunning, reason, StringComparison.Ordinal);
                 var clone = await api.GetCloneAsync(name);
                 Assert.Equal("Failed", clone.GetProperty("status").GetString());

@@ -15,10 +15,13 @@ public static class ApiRegistration
         return services;
     }
 
-    /// <summary>Maps <c>/api/*</c> and <c>/healthz</c>, relative to the PathBase.</summary>
+    /// <summary>
+    /// Maps <c>/api/*</c> and <c>/healthz</c>, relative to the PathBase; every GET call answers
+    /// HEAD as well.
+    /// </summary>
     public static IEndpointRouteBuilder MapClonerApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api");
+        var api = endpoints.MapGroup("/api").AnswerHeadLikeGet();
         SessionEndpoints.Map(api);
         BlueprintEndpoints.Map(api);
         CloneEndpoints.Map(api);
