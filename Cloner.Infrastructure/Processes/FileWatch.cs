@@ -10,10 +10,19 @@ namespace Cloner.Infrastructure.Processes;
 /// <c>current</c> away and creates a new one), or the folder itself moved or deleted. Each
 /// watched folder costs one inotify watch, counted against
 /// <c>/proc/sys/fs/inotify/max_user_watches</c> for the user, not a descriptor; the instance
-/// is one descriptor for the whole process.
+/// is one descriptor for the whole process. When inotify cannot be started (EMFILE at
+/// start-up, say) or its read fails, it is tried again on the next <see cref="Watch"/> after
+/// <see cref="FirstRetry"/>, doubling up to <see cref="LastRetry"/>: followers poll meanwhile
+/// and are watched again from their first round after it works.
 /// </summary>
-public static class FileWatch
+public sealed class FileWatch
 {
+    /// <summary>How long after inotify failed it is first tried again.</summary>
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two tries while inotify keeps failing.</summary>
+    public static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
+
     private const int CloseOnExec = 0x80000; // IN_CLOEXEC
     private const uint Modify = 0x002; // IN_MODIFY
     private const uint MovedFrom = 0x040; // IN_MOVED_FROM
@@ -33,12 +42,26 @@ public static class FileWatch
 
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
 
-    private static readonly Lock _gate = new();
     private static readonly AsyncLocal<bool> _forcePolling = new();
-    private static readonly Dictionary<int, List<Subscription>> _byWatch = [];
-    private static int _inotify = -1;
-    private static bool _broken;
-    private static int _warned;
+
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, List<Subscription>> _byWatch = [];
+    private int _inotify = -1;
+    private bool _failing;
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+    private TimeSpan _retryAfter = FirstRetry;
+    private int _warned;
+    private bool _closing;
+
+    /// <summary>A watch of its own, for tests; Cloner uses <see cref="Shared"/>.</summary>
+    internal FileWatch(TimeProvider time)
+    {
+        _time = time;
+    }
+
+    /// <summary>The one watch of this process, which <see cref="Watch"/> uses.</summary>
+    internal static FileWatch Shared { get; } = new(TimeProvider.System);
 
     /// <summary>
     /// Set by tests to exercise the polling used without inotify; it holds for the code that
@@ -55,9 +78,16 @@ public static class FileWatch
     /// something changes in <paramref name="folder"/>, until the subscription is disposed or
     /// <see cref="Subscription.IsLive"/> turns false (the folder was moved or deleted). Null
     /// when the folder does not exist, inotify is unavailable or its watch limit is reached
-    /// (said once in the log): follow the folder by polling then.
+    /// (said once in the log): follow the folder by polling then, and ask again now and then.
     /// </summary>
-    public static Subscription? Watch(string folder, Action changed, ILogger logger)
+    public static Subscription? Watch(string folder, Action changed, ILogger logger) =>
+        Shared.Subscribe(folder, changed, logger);
+
+    /// <summary>Opens the inotify instance now.</summary>
+    public static void Prepare(ILogger logger) => Shared.Start(logger);
+
+    /// <summary>What <see cref="Watch"/> does, on this watch.</summary>
+    internal Subscription? Subscribe(string folder, Action changed, ILogger logger)
     {
         if (ForcePolling)
         {
@@ -78,7 +108,7 @@ public static class FileWatch
                 return null;
             }
 
-            var subscription = new Subscription(watch, changed);
+            var subscription = new Subscription(this, watch, changed);
             if (!_byWatch.TryGetValue(watch, out var subscribers))
             {
                 subscribers = [];
@@ -90,48 +120,100 @@ public static class FileWatch
         }
     }
 
-    /// <summary>Opens the inotify instance now.</summary>
-    public static void Prepare(ILogger logger)
+    /// <summary>Opens the inotify instance now, unless a try failed too recently.</summary>
+    internal bool Start(ILogger logger)
     {
         lock (_gate)
         {
-            EnsureInstance(logger);
+            return EnsureInstance(logger);
         }
     }
 
-    private static bool EnsureInstance(ILogger logger)
+    /// <summary>
+    /// Closes this watch's inotify instance and ends its thread: for a test's own watch, since
+    /// the shared one lasts as long as the process. A watch added and removed at once wakes the
+    /// thread from its read (IN_IGNORED), and it closes the instance itself.
+    /// </summary>
+    internal void Close()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            if (_inotify < 0)
+            {
+                return;
+            }
+
+            var wake = inotify_add_watch(_inotify, "/", Create | OnlyFolder);
+            if (wake >= 0)
+            {
+                inotify_rm_watch(_inotify, wake);
+            }
+        }
+    }
+
+    private bool EnsureInstance(ILogger logger)
     {
         if (_inotify >= 0)
         {
             return true;
         }
 
-        if (_broken)
+        if (_closing)
         {
             return false;
         }
 
-        _inotify = inotify_init1(CloseOnExec);
-        if (_inotify < 0)
+        if (_time.GetUtcNow() < _retryAt)
         {
-            // Known shortcoming: a failure that passes (EMFILE at start-up, say) still leaves
-            // this Cloner polling until it is restarted; restart Cloner once the cause is gone.
-            _broken = true;
+            return false;
+        }
+
+        var inotify = inotify_init1(CloseOnExec);
+        if (inotify < 0)
+        {
             var error = Marshal.GetLastPInvokeError();
-            if (FirstWarning())
+            if (Failed())
             {
                 logger.LogWarning("inotify could not be started (errno {Errno}); log files are "
-                    + "followed by polling, up to a second late", error);
+                    + "followed by polling, up to a second late, and inotify is tried again "
+                    + "from time to time", error);
             }
 
             return false;
         }
 
-        new Thread(Loop) { IsBackground = true, Name = "Cloner file watch" }.Start(logger);
+        _inotify = inotify;
+        _retryAfter = FirstRetry;
+        if (_failing)
+        {
+            _failing = false;
+            logger.LogInformation("inotify works again; log files are watched again");
+        }
+
+        new Thread(Loop) { IsBackground = true, Name = "Cloner file watch" }
+            .Start((inotify, logger));
         return true;
     }
 
-    private static void Refused(int error, string folder, ILogger logger)
+    /// <summary>
+    /// Waits before the next try, longer each time it fails again; true when inotify stops
+    /// working now, the one time to say so in the log (not at each try of each follower).
+    /// </summary>
+    private bool Failed()
+    {
+        _retryAt = _time.GetUtcNow() + _retryAfter;
+        _retryAfter = TimeSpan.FromTicks(Math.Min(_retryAfter.Ticks * 2, LastRetry.Ticks));
+        if (_failing)
+        {
+            return false;
+        }
+
+        _failing = true;
+        return true;
+    }
+
+    private void Refused(int error, string folder, ILogger logger)
     {
         if (error == NotFound)
         {
@@ -157,7 +239,7 @@ public static class FileWatch
     }
 
     /// <summary>True the first time only: the fallback is said once in the log.</summary>
-    private static bool FirstWarning() => Interlocked.Exchange(ref _warned, 1) == 0;
+    private bool FirstWarning() => Interlocked.Exchange(ref _warned, 1) == 0;
 
     private static string ReadLimit()
     {
@@ -171,13 +253,18 @@ public static class FileWatch
         }
     }
 
-    private static void Loop(object? state)
+    private void Loop(object? state)
     {
-        var logger = (ILogger)state!;
+        var (inotify, logger) = ((int, ILogger))state!;
         var buffer = new byte[64 * 1024];
         while (true)
         {
-            var read = read_events(_inotify, buffer, buffer.Length);
+            var read = read_events(inotify, buffer, buffer.Length);
+            if (Closed(inotify))
+            {
+                return;
+            }
+
             if (read < 0)
             {
                 var error = Marshal.GetLastPInvokeError();
@@ -186,7 +273,7 @@ public static class FileWatch
                     continue;
                 }
 
-                Break(error, logger);
+                Break(inotify, error, logger);
                 return;
             }
 
@@ -206,35 +293,65 @@ public static class FileWatch
         }
     }
 
-    /// <summary>
-    /// The watch thread cannot read inotify any more: every subscription is let go and woken,
-    /// so its follower finds <see cref="Watch"/> answering null and polls from then on.
-    /// </summary>
-    private static void Break(int error, ILogger logger)
+    /// <summary>True after <see cref="Close"/>: followers let go, the instance closed.</summary>
+    private bool Closed(int inotify)
     {
-        Subscription[] subscribers;
         lock (_gate)
         {
-            _broken = true;
+            if (!_closing)
+            {
+                return false;
+            }
+
+            foreach (var subscription in _byWatch.Values.SelectMany(l => l))
+            {
+                subscription.IsLive = false;
+            }
+
+            _byWatch.Clear();
+            close(inotify);
+            _inotify = -1;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The watch thread cannot read inotify any more: every subscription is let go and woken,
+    /// so its follower finds <see cref="Watch"/> answering null and polls until a later try
+    /// opens inotify again.
+    /// </summary>
+    private void Break(int inotify, int error, ILogger logger)
+    {
+        Subscription[] subscribers;
+        bool stopped;
+        lock (_gate)
+        {
             subscribers = [.. _byWatch.Values.SelectMany(l => l)];
             _byWatch.Clear();
-            close(_inotify);
+            close(inotify);
             _inotify = -1;
             foreach (var subscription in subscribers)
             {
                 subscription.IsLive = false;
             }
+
+            stopped = Failed();
         }
 
-        logger.LogError("Reading inotify failed (errno {Errno}); log files are followed by "
-            + "polling from now on, up to a second late", error);
+        if (stopped)
+        {
+            logger.LogError("Reading inotify failed (errno {Errno}); log files are followed by "
+                + "polling, up to a second late, and inotify is tried again from time to time",
+                error);
+        }
+
         foreach (var subscription in subscribers)
         {
             subscription.Changed();
         }
     }
 
-    private static void Deliver(int watch, uint mask)
+    private void Deliver(int watch, uint mask)
     {
         Subscription[] subscribers;
         lock (_gate)
@@ -270,7 +387,7 @@ public static class FileWatch
         }
     }
 
-    private static void Forget(Subscription subscription)
+    private void Forget(Subscription subscription)
     {
         lock (_gate)
         {
@@ -291,8 +408,11 @@ public static class FileWatch
     /// <summary>One follower's interest in one folder.</summary>
     public sealed class Subscription : IDisposable
     {
-        internal Subscription(int watch, Action changed)
+        private readonly FileWatch _owner;
+
+        internal Subscription(FileWatch owner, int watch, Action changed)
         {
+            _owner = owner;
             Watch = watch;
             Changed = changed;
         }
@@ -307,7 +427,7 @@ public static class FileWatch
         public void Dispose()
         {
             IsLive = false;
-            Forget(this);
+            _owner.Forget(this);
         }
     }
 

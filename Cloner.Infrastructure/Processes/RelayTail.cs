@@ -16,7 +16,11 @@ namespace Cloner.Infrastructure.Processes;
 /// bytes that are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's
 /// time stamp and hands the lines on. When svlogd rotates the file (the path names another
 /// inode) the rest of the old file is read before the new one, and so is any file it rotated
-/// in between.
+/// in between. A read error in one of those files leaves it, where the read stopped, and the
+/// files after it for the next round, which goes on from there; a file that still cannot be
+/// read after <see cref="GiveUpRotated"/> is skipped with an error in the log, so that one
+/// broken file does not stop the component's log for good. A tail that polls asks for the
+/// watch again at each read, so it is watched again once inotify works.
 /// </summary>
 internal sealed class RelayTail : IAsyncDisposable
 {
@@ -28,6 +32,9 @@ internal sealed class RelayTail : IAsyncDisposable
 
     /// <summary>How long a watched tail gathers lines that keep coming before it reads.</summary>
     public static readonly TimeSpan Batch = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How long a rotated file that fails is tried again before it is skipped.</summary>
+    public static readonly TimeSpan GiveUpRotated = TimeSpan.FromMinutes(1);
 
     private const int ChunkBytes = 128 * 1024;
     private const int StatBytes = 256; // struct stat is 144 bytes on x86-64, 128 on arm64
@@ -49,6 +56,8 @@ internal sealed class RelayTail : IAsyncDisposable
     private readonly string _path;
     private readonly Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> _deliver;
     private readonly ILogger _logger;
+    private readonly FileWatch _fileWatch;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly byte[] _chunk = new byte[ChunkBytes];
@@ -59,6 +68,25 @@ internal sealed class RelayTail : IAsyncDisposable
     private long _startAt;
     private long _beginInode = -1;
     private string? _newestRotatedAtBegin;
+
+    /// <summary>
+    /// The rotated files still to read, oldest first, before <c>current</c> is opened from its
+    /// start; a read error leaves the one it failed in first, <see cref="_unreadAt"/> telling
+    /// where in it the next round goes on (the framer holds the part of a line before that).
+    /// </summary>
+    private readonly List<string> _unread = [];
+    private long _unreadAt;
+    private DateTimeOffset _unreadFailingSince = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// While the rotated files are read: the newest of them the tail knows of, to find any
+    /// that svlogd rotated meanwhile; null once <c>current</c> is open.
+    /// </summary>
+    private string? _lastRotated;
+
+    /// <summary>The file the read in progress is in: what a read error is about.</summary>
+    private string _reading;
+    private string? _failedLast;
     private long _rounds;
     private int _wakePending;
     private TimeSpan _delay = Poll;
@@ -67,11 +95,16 @@ internal sealed class RelayTail : IAsyncDisposable
     public RelayTail(
         string path,
         Func<IReadOnlyList<(DateTimeOffset At, string Text)>, ValueTask> deliver,
-        ILogger logger)
+        ILogger logger,
+        FileWatch? fileWatch = null,
+        TimeProvider? time = null)
     {
         _path = path;
         _deliver = deliver;
         _logger = logger;
+        _fileWatch = fileWatch ?? FileWatch.Shared;
+        _time = time ?? TimeProvider.System;
+        _reading = path;
     }
 
     public string Path => _path;
@@ -142,7 +175,7 @@ internal sealed class RelayTail : IAsyncDisposable
 
         _watch?.Dispose();
         var folder = System.IO.Path.GetDirectoryName(_path)!;
-        _watch = FileWatch.Watch(folder, Wake, _logger);
+        _watch = _fileWatch.Subscribe(folder, Wake, _logger);
         if (_watch is null)
         {
             _watchedTails.TryRemove(this, out _);
@@ -192,10 +225,14 @@ internal sealed class RelayTail : IAsyncDisposable
                 _delay = watched ? Timeout.InfiniteTimeSpan
                     : added ? Poll
                     : TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, IdlePoll.Ticks));
+                _failedLast = null;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _logger.LogWarning(ex, "Could not read the log relay file {Path}", _path);
+                // Said once for a file that keeps failing, not at every round that tries it.
+                var level = _reading == _failedLast ? LogLevel.Debug : LogLevel.Warning;
+                _failedLast = _reading;
+                _logger.Log(level, ex, "Could not read the log relay file {Path}", _reading);
                 // Open again where this read stopped, not where following began: the lines
                 // up to here were handed on, and the framer holds the part of a line after.
                 if (_stream is not null)
@@ -244,8 +281,13 @@ internal sealed class RelayTail : IAsyncDisposable
         var added = false;
         if (_stream is null)
         {
-            added = _inode < 0 && await ReadRotatedBeforeFirstOpenAsync();
-            if (!Open())
+            if (_inode < 0 && _lastRotated is null)
+            {
+                QueueRotatedBeforeFirstOpen();
+            }
+
+            added = await ReadUnreadAsync();
+            if (_stream is null && (_lastRotated is not null || !Open()))
             {
                 return added;
             }
@@ -256,20 +298,12 @@ internal sealed class RelayTail : IAsyncDisposable
         if (pathInode >= 0 && pathInode != _inode)
         {
             // Rotated: what svlogd wrote before the rename is still in the old inode.
-            added |= await ReadToEndAsync();
-            // Known shortcoming: a read error in the middle of these files skips the rest of
-            // them (the next round opens the new current); their lines are still on disk.
-            var skipped = RotatedSince(_inode);
+            added |= await ReadRestOfRotatedAsync();
+            QueueRotatedSince(_inode);
             _stream!.Dispose();
             _stream = null;
-            foreach (var file in skipped)
-            {
-                added |= await ReadRotatedAsync(file);
-            }
-
-            _framer = new LineFramer();
-            _startAt = 0;
-            if (Open())
+            added |= await ReadUnreadAsync();
+            if (_stream is not null)
             {
                 added |= await ReadToEndAsync();
             }
@@ -280,16 +314,16 @@ internal sealed class RelayTail : IAsyncDisposable
 
     /// <summary>
     /// Before the tail first opens <c>current</c>, svlogd may have rotated it already (a
-    /// flood, a busy machine that ran the tail late): reads the rest of the file that was
+    /// flood, a busy machine that ran the tail late): queues the rest of the file that was
     /// <c>current</c> at <see cref="Begin"/> and every file rotated after it, so that the open
-    /// that follows starts the new <c>current</c> from its start and nothing is lost.
+    /// that follows them starts the new <c>current</c> from its start and nothing is lost.
     /// </summary>
-    private async Task<bool> ReadRotatedBeforeFirstOpenAsync()
+    private void QueueRotatedBeforeFirstOpen()
     {
         var (pathInode, _) = StatPath(_path);
         if (_beginInode >= 0 && pathInode == _beginInode)
         {
-            return false;
+            return;
         }
 
         var files = RotatedFiles();
@@ -301,20 +335,141 @@ internal sealed class RelayTail : IAsyncDisposable
             : files.Where(f => string.CompareOrdinal(f, _newestRotatedAtBegin) > 0).ToList();
         if (pending.Count == 0)
         {
-            return false;
-        }
-
-        var added = false;
-        for (var i = 0; i < pending.Count; i++)
-        {
-            added |= await ReadRotatedAsync(pending[i], i == 0 && begun >= 0 ? _startAt : 0);
+            return;
         }
 
         _framer = new LineFramer();
+        Queue(pending, begun >= 0 ? _startAt : 0, pending[^1]);
         _newestRotatedAtBegin = pending[^1];
         _beginInode = -1;
+    }
+
+    /// <summary>
+    /// Reads the rest of the file open, which svlogd has just rotated; on a read error queues
+    /// its rest by its rotated name and the files after it for the next round, and throws.
+    /// </summary>
+    private async Task<bool> ReadRestOfRotatedAsync()
+    {
+        try
+        {
+            return await ReadToEndAsync();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The framer keeps the part of a line before where the next round goes on.
+            QueueRotatedSince(_inode, _stream!.Position);
+            _stream.Dispose();
+            _stream = null;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues the files svlogd rotated after the one that was the inode
+    /// <paramref name="inode"/>: when it rotated more than once between two reads, the lines
+    /// in between are there.
+    /// </summary>
+    private void QueueRotatedSince(long inode, long? oldFrom = null)
+    {
+        var files = RotatedFiles();
+        var old = files.FindIndex(f => StatPath(f).Inode == inode);
+        if (old >= 0 && oldFrom is { } from)
+        {
+            // That one too, from where its read stopped.
+            Queue(files[old..], from, files[^1]);
+            return;
+        }
+
+        _framer = new LineFramer();
+        Queue(old < 0 ? [] : files[(old + 1)..], 0, files.LastOrDefault());
+    }
+
+    /// <summary>
+    /// Queues <paramref name="files"/>, the first from <paramref name="from"/>;
+    /// <paramref name="newest"/> is the newest rotated file there is now, after which any file
+    /// that svlogd rotates later sorts.
+    /// </summary>
+    private void Queue(List<string> files, long from, string? newest)
+    {
+        _unread.Clear();
+        _unread.AddRange(files);
+        _unreadAt = from;
+        _unreadFailingSince = DateTimeOffset.MaxValue;
+        _lastRotated = newest ?? "";
         _startAt = 0;
+    }
+
+    /// <summary>
+    /// Reads the queued rotated files and then opens <c>current</c> from its start; a read
+    /// error leaves the file it failed in and those after it queued for the next round.
+    /// </summary>
+    private async Task<bool> ReadUnreadAsync()
+    {
+        var added = false;
+        while (_lastRotated is not null)
+        {
+            while (_unread.Count > 0)
+            {
+                added |= await ReadUnreadFirstAsync();
+                _unread.RemoveAt(0);
+                _unreadAt = 0;
+                _unreadFailingSince = DateTimeOffset.MaxValue;
+                _framer = new LineFramer();
+            }
+
+            _startAt = 0;
+            if (!Open())
+            {
+                return added;
+            }
+
+            // While a read failed, svlogd may have rotated again: those files come first.
+            var newer = RotatedFiles()
+                .Where(f => string.CompareOrdinal(f, _lastRotated) > 0).ToList();
+            if (newer.Count == 0)
+            {
+                _lastRotated = null;
+                return added;
+            }
+
+            _stream!.Dispose();
+            _stream = null;
+            _unread.AddRange(newer);
+            _lastRotated = newer[^1];
+        }
+
         return added;
+    }
+
+    /// <summary>
+    /// Reads the first queued rotated file from where the last read in it stopped; throws
+    /// on a read error, unless the file has failed for <see cref="GiveUpRotated"/> already.
+    /// </summary>
+    private async Task<bool> ReadUnreadFirstAsync()
+    {
+        var file = _unread[0];
+        try
+        {
+            return await ReadRotatedAsync(file, _unreadAt);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var now = _time.GetUtcNow();
+            if (_unreadFailingSince == DateTimeOffset.MaxValue)
+            {
+                _unreadFailingSince = now;
+            }
+
+            if (now - _unreadFailingSince < GiveUpRotated)
+            {
+                throw;
+            }
+
+            _logger.LogError(ex, "Could not read the rotated log relay file {Path} for "
+                + "{Minutes} min; its lines after byte {Offset} are skipped", file,
+                GiveUpRotated.TotalMinutes, _unreadAt);
+            return false;
+        }
     }
 
     /// <summary>The files svlogd rotated, oldest first (their TAI64N names sort by age).</summary>
@@ -334,27 +489,18 @@ internal sealed class RelayTail : IAsyncDisposable
     }
 
     /// <summary>
-    /// The files svlogd rotated after the one that was the inode <paramref name="inode"/>,
-    /// oldest first: when it rotated more than once between two reads, the lines in between
-    /// are there. svlogd names them by TAI64N time stamp, so their names sort by age.
+    /// Reads a rotated file from <paramref name="from"/> to its end; on a read error
+    /// <see cref="_unreadAt"/> tells where it stopped.
     /// </summary>
-    private List<string> RotatedSince(long inode)
+    private async Task<bool> ReadRotatedAsync(string file, long from)
     {
-        var files = RotatedFiles();
-        var old = files.FindIndex(f => StatPath(f).Inode == inode);
-        return old < 0 ? [] : files[(old + 1)..];
-    }
-
-    private async Task<bool> ReadRotatedAsync(string file, long from = 0)
-    {
-        _framer = new LineFramer();
+        _reading = file;
         try
         {
             _stream = new FileStream(file, FileMode.Open, FileAccess.Read,
                 FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-            _stream.Position = Math.Min(from, _stream.Length);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             // svlogd removed it already, being over its count of old files.
             return false;
@@ -362,10 +508,12 @@ internal sealed class RelayTail : IAsyncDisposable
 
         try
         {
+            _stream.Position = Math.Min(from, _stream.Length);
             return await ReadToEndAsync();
         }
         finally
         {
+            _unreadAt = _stream.Position;
             _stream.Dispose();
             _stream = null;
         }
@@ -373,6 +521,7 @@ internal sealed class RelayTail : IAsyncDisposable
 
     private bool Open()
     {
+        _reading = _path;
         FileStream stream;
         try
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloner.Infrastructure.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cloner.Tests.Processes;
 
@@ -99,6 +100,72 @@ public sealed class RelayTailTests : IDisposable
         Assert.Equal(["line 1", "line 2", "line 3", "line 4"], _lines);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelayTail_RotatedFileFailsToRead_NextRoundsGoOnFromItNoLineLostOrTwice(
+        bool forcePolling)
+    {
+        FileWatch.ForcePolling = forcePolling;
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        await using var tail = StartTail(current);
+        await File.AppendAllTextAsync(current, Stamped("line 1"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
+
+        // svlogd rotated three times between two reads, and the middle file cannot be read
+        // yet: a symbolic link to itself fails every open with ELOOP, for root too.
+        var broken = Path.Combine(_folder, "@4000000000000002.s");
+        File.CreateSymbolicLink(broken, broken);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
+            Stamped("line 4"));
+        await File.AppendAllTextAsync(current, Stamped("line 2"));
+        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+        MoveIn(Stamped("line 5"), current);
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Contains("line 2"), SupervisorHarness.Patience), "no \"line 2\"");
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(["line 1", "line 2"], _lines);
+
+        MoveIn(Stamped("line 3"), broken);
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 5, SupervisorHarness.Patience),
+            $"{_lines.Count} of 5 lines arrived once the file could be read");
+        await File.AppendAllTextAsync(current, Stamped("line 6"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Contains("line 6"), SupervisorHarness.Patience), "no \"line 6\"");
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"line {i}"), _lines);
+    }
+
+    [Fact]
+    public async Task RelayTail_RotatedFileFailsForAMinute_SkippedAndTheRestRead()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        await using var tail = StartTail(current, time);
+        await File.AppendAllTextAsync(current, Stamped("line 1"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
+
+        var broken = Path.Combine(_folder, "@4000000000000002.s");
+        File.CreateSymbolicLink(broken, broken);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
+            Stamped("line 4"));
+        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+        MoveIn(Stamped("line 5"), current);
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(["line 1"], _lines);
+
+        time.Advance(RelayTail.GiveUpRotated);
+
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(["line 1", "line 4", "line 5"], _lines);
+    }
+
     [Fact]
     public async Task RelayTail_TakerOfLinesThrowsOnce_LaterLinesStillArrive()
     {
@@ -134,10 +201,21 @@ public sealed class RelayTailTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts <paramref name="text"/> at <paramref name="path"/> in one rename, as svlogd puts
+    /// a file in place: a read never sees it half written.
+    /// </summary>
+    private void MoveIn(string text, string path)
+    {
+        var staged = Path.Combine(_folder, "staged");
+        File.WriteAllText(staged, text);
+        File.Move(staged, path, overwrite: true);
+    }
+
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
 
-    private RelayTail StartTail(string path)
+    private RelayTail StartTail(string path, TimeProvider? time = null)
     {
         var tail = new RelayTail(path, lines =>
         {
@@ -147,7 +225,7 @@ public sealed class RelayTailTests : IDisposable
             }
 
             return ValueTask.CompletedTask;
-        }, NullLogger.Instance);
+        }, NullLogger.Instance, time: time);
         tail.Begin();
         return tail;
     }
