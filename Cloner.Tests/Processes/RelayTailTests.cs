@@ -196,8 +196,51 @@ public sealed class RelayTailTests : IDisposable
             await File.AppendAllTextAsync(current, Stamped("after the fault"));
 
             Assert.True(await SupervisorHarness.EventuallyAsync(
-                () => _lines.Contains("after the fault"), TimeSpan.FromSeconds(8)),
+                () => _lines.Contains("after the fault"), SupervisorHarness.Patience),
                 "the tail stopped for good after its taker of lines threw once");
+        }
+    }
+
+    [Fact]
+    public async Task RelayTail_ReadOfCurrentFailsThenRotated_RestOfOldThenNewEachLineOnce()
+    {
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        var failing = new TaskCompletionSource();
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var tail = new RelayTail(current, async lines =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                failing.SetResult();
+                await resume.Task;
+                throw new IOException("the read of current failed");
+            }
+
+            foreach (var (_, text) in lines)
+            {
+                _lines.Enqueue(text);
+            }
+        }, NullLogger.Instance);
+        await using (tail)
+        {
+            tail.Begin();
+            await File.AppendAllTextAsync(current, Stamped("lost in the fault"));
+            await failing.Task.WaitAsync(SupervisorHarness.Patience);
+
+            // While the read fails, svlogd writes on and rotates: the old inode's rest is now
+            // under its rotated name, and the new current starts with a line of its own.
+            await File.AppendAllTextAsync(current, Stamped("line 2"));
+            File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+            MoveIn(Stamped("line 3"), current);
+            resume.SetResult();
+
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => _lines.Contains("line 3"), SupervisorHarness.Patience),
+                $"lines after the failed read: {string.Join(", ", _lines)}");
+            Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no round ended");
+            Assert.Equal(["line 2", "line 3"], _lines);
         }
     }
 
