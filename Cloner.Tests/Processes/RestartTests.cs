@@ -18,7 +18,8 @@ public sealed class RestartTests : IAsyncLifetime
 
     /// <summary>
     /// How soon the supervisor notices is not asserted: on a loaded machine that is the
-    /// scheduler's time, and ExitLatencyBenchmark measures it. The exit is recorded once, with 137.
+    /// scheduler's time, and ExitLatencyBenchmark measures it. The exit is recorded once,
+    /// with 137.
     /// </summary>
     [Fact]
     public async Task Exit_KilledFromOutside_ExitedOnceWith137GroupGone()
