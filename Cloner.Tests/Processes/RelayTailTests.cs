@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloner.Infrastructure.Processes;
+using Cloner.Tests.Blueprints;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -144,9 +146,10 @@ public sealed class RelayTailTests : IDisposable
     public async Task RelayTail_RotatedFileFailsForAMinute_SkippedAndTheRestRead()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logger = new ListLogger<RelayTail>();
         var current = Path.Combine(_folder, LogRelay.CurrentFile);
         await File.WriteAllTextAsync(current, "");
-        await using var tail = StartTail(current, time);
+        await using var tail = StartTail(current, time, logger);
         await File.AppendAllTextAsync(current, Stamped("line 1"));
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
@@ -164,6 +167,16 @@ public sealed class RelayTailTests : IDisposable
 
         Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
         Assert.Equal(["line 1", "line 4", "line 5"], _lines);
+        // Said once when it first fails, not at each round that tried it, and once skipped.
+        Assert.Collection(logger.Entries.Where(e => e.Level > LogLevel.Debug),
+            e => Assert.Equal(
+                (LogLevel.Warning, $"Could not read the log relay file {broken}"), e),
+            e =>
+            {
+                Assert.Equal(LogLevel.Error, e.Level);
+                Assert.Equal($"Could not read the rotated log relay file {broken} for 1 min; "
+                    + "its lines after byte 0 are skipped", e.Message);
+            });
     }
 
     [Fact]
@@ -258,7 +271,7 @@ public sealed class RelayTailTests : IDisposable
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
 
-    private RelayTail StartTail(string path, TimeProvider? time = null)
+    private RelayTail StartTail(string path, TimeProvider? time = null, ILogger? logger = null)
     {
         var tail = new RelayTail(path, lines =>
         {
@@ -268,7 +281,7 @@ public sealed class RelayTailTests : IDisposable
             }
 
             return ValueTask.CompletedTask;
-        }, NullLogger.Instance, time: time);
+        }, logger ?? NullLogger.Instance, time: time);
         tail.Begin();
         return tail;
     }
