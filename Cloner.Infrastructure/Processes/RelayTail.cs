@@ -462,19 +462,23 @@ internal sealed class RelayTail : IAsyncDisposable
 
     /// <summary>
     /// Reads the first queued rotated file from where the last read in it stopped; throws
-    /// on a read error, unless the file has failed for <see cref="GiveUpRotated"/> already.
+    /// on a read error, unless the file has failed for <see cref="GiveUpRotated"/> already
+    /// without a byte read.
     /// </summary>
     private async Task<bool> ReadUnreadFirstAsync()
     {
         var file = _unread[0];
+        var from = _unreadAt;
         try
         {
-            return await ReadRotatedAsync(file, _unreadAt);
+            return await ReadRotatedAsync(file, from);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // A read that got further before it failed counts as a new failure: the minute is
+            // for a file that yields nothing, not for one that is slow to read to its end.
             var now = _time.GetUtcNow();
-            if (_unreadFailingSince == DateTimeOffset.MaxValue)
+            if (_unreadFailingSince == DateTimeOffset.MaxValue || _unreadAt > from)
             {
                 _unreadFailingSince = now;
             }
