@@ -9,10 +9,13 @@ namespace Cloner.Infrastructure.Processes;
 /// logs fail too, so a start is refused while fewer than a reserve would remain. The limit is
 /// the soft <c>RLIMIT_NOFILE</c>; .NET raises it to the hard limit at start-up, so under
 /// systemd it is what <c>LimitNOFILE=</c> says.
-/// Known shortcoming: the check is not serialised across components, so starts of several
-/// components at the same moment each pass on the same count. The reserve absorbs a few such
-/// launches (several users starting components at once), not hundreds; start-up
-/// reconciliation starts components one after another, so it is not affected.
+/// The supervisor takes the check and the opening of a launch's descriptors one start at a
+/// time (its launch turn), so starts of many components at once are admitted as far as they
+/// fit and no further.
+/// Known shortcoming: only starts take that turn; what the rest of Cloner opens at the same
+/// moment (HTTP connections, the store, the monitor's and a start's own /proc reads after its
+/// spawn, the notes files) is counted as it is at the check, so a burst of those can still
+/// take from the reserve or refuse a start that would have fit a moment later.
 /// </summary>
 public static class OpenFiles
 {
@@ -62,6 +65,35 @@ public static class OpenFiles
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// What this process's descriptors point at, of those under <paramref name="folder"/>
+    /// (a file that was deleted still counts, with " (deleted)" after it); null when
+    /// /proc/self/fd cannot be read. Reads every link, so it costs more than
+    /// <see cref="Count"/>.
+    /// </summary>
+    public static List<string>? TargetsUnder(string folder)
+    {
+        var prefix = Path.TrimEndingDirectorySeparator(folder) + "/";
+        var targets = new List<string>();
+        try
+        {
+            foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                if (LinkTarget(fd) is { } target
+                    && target.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    targets.Add(target);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return targets;
     }
 
     /// <summary>The soft RLIMIT_NOFILE; null when it cannot be read or is unlimited.</summary>
@@ -115,6 +147,19 @@ public static class OpenFiles
             : "Cloner has all of its open files in use";
         return $"{numbers} (RLIMIT_NOFILE, EMFILE), so starting {component} failed; "
             + "raise LimitNOFILE= in Cloner's systemd unit or stop other components";
+    }
+
+    /// <summary>Where one descriptor points; null for one closed since it was listed.</summary>
+    private static string? LinkTarget(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -13,11 +13,33 @@ public sealed partial class ProcessSupervisor
 {
     private static readonly TimeSpan _relayEndWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>Why the launch is refused for want of descriptors; null when it fits.</summary>
+    /// <summary>
+    /// Why the launch is refused for want of descriptors; null when it fits. Called with the
+    /// launch turn held, so the count holds every earlier launch's descriptors but the tails
+    /// that have not opened their files yet, which are added. Those are first taken as two a
+    /// run; only when that would refuse is /proc/self/fd read for which are open.
+    /// </summary>
     private string? RefuseForOpenFiles(Clone clone, ComponentSpec spec)
     {
+        var opening = TailsStillOpening(exact: false);
         if (OpenFiles.Count() is not { } count
-            || OpenFiles.Refusal(count, spec.Name) is not { } refusal)
+            || OpenFiles.Refusal(count with { InUse = count.InUse + opening }, spec.Name) is null)
+        {
+            return null;
+        }
+
+        if (opening > 0)
+        {
+            opening = TailsStillOpening(exact: true);
+            if (OpenFiles.Count() is not { } recount)
+            {
+                return null;
+            }
+
+            count = recount with { InUse = recount.InUse + opening };
+        }
+
+        if (OpenFiles.Refusal(count, spec.Name) is not { } refusal)
         {
             return null;
         }
@@ -35,7 +57,7 @@ public sealed partial class ProcessSupervisor
     {
         try
         {
-            entry.Log.Follow();
+            FollowDuringTurn(entry);
             return null;
         }
         catch (IOException ex) when (OpenFiles.IsExhausted(ex))

@@ -96,22 +96,34 @@ public sealed partial class ProcessSupervisor
 
     private async Task AdoptAsync(SupervisedComponent entry, ComponentRecord record, int pid)
     {
-        entry.Log.Follow();
-        var relays = AdoptedRelays(RelaysOf(entry.Log.Folder), entry.Log.Folder);
-        var run = new ComponentRun
+        // The tails and pidfds are opened in the launch turn, so a start's count holds them;
+        // a re-adopted run is not refused, its process runs already.
+        ComponentRun run;
+        List<RelayWatch> relays;
+        await _launchTurn.WaitAsync();
+        try
         {
-            Pid = pid,
-            StartTicks = record.ProcessStartTicks,
-            CommandLine = record.CommandLine,
-            StartedAt = record.StartedAt ?? _time.GetUtcNow(),
-            Relays = Task.WhenAll(relays.Select(r => r.Ended)),
-        };
-        entry.Run = run;
-        _logger.LogInformation(
-            "Re-adopted {Clone}/{Component} ({Pid}) with {Relays} of its 2 log relays running",
-            record.CloneName, record.Component, pid, relays.Count(r => !r.Ended.IsCompleted));
-        entry.Log.Note($"re-adopted pid {pid} after a Cloner restart");
-        _ = WatchAdoptedAsync(entry, run);
+            FollowDuringTurn(entry);
+            relays = AdoptedRelays(RelaysOf(entry.Log.Folder), entry.Log.Folder);
+            run = new ComponentRun
+            {
+                Pid = pid,
+                StartTicks = record.ProcessStartTicks,
+                CommandLine = record.CommandLine,
+                StartedAt = record.StartedAt ?? _time.GetUtcNow(),
+                Relays = Task.WhenAll(relays.Select(r => r.Ended)),
+            };
+            entry.Run = run;
+            _logger.LogInformation(
+                "Re-adopted {Clone}/{Component} ({Pid}) with {Relays} of its 2 log relays running",
+                record.CloneName, record.Component, pid, relays.Count(r => !r.Ended.IsCompleted));
+            entry.Log.Note($"re-adopted pid {pid} after a Cloner restart");
+            _ = WatchAdoptedAsync(entry, run);
+        }
+        finally
+        {
+            _launchTurn.Release();
+        }
 
         if (!record.WantedRunning || entry.Spec is null)
         {

@@ -63,7 +63,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     public Task<ComponentRecord> StartAsync(
         Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
-        UnderGateAsync(clone, spec, cancellationToken, async entry =>
+        UnderGateAsync(clone, spec, cancellationToken, isStop: false, async entry =>
         {
             if (entry.Run is not null)
             {
@@ -77,7 +77,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     public Task<ComponentRecord> StopAsync(
         Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
-        UnderGateAsync(clone, spec, cancellationToken, async entry =>
+        UnderGateAsync(clone, spec, cancellationToken, isStop: true, async entry =>
         {
             entry.CancelPendingRestart();
             if (entry.Run is { } run)
@@ -102,7 +102,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     public Task<ComponentRecord> RestartAsync(
         Clone clone, ComponentSpec spec, CancellationToken cancellationToken) =>
-        UnderGateAsync(clone, spec, cancellationToken, async entry =>
+        UnderGateAsync(clone, spec, cancellationToken, isStop: false, async entry =>
         {
             entry.CancelPendingRestart();
             if (entry.Run is { } run)
@@ -137,7 +137,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     {
         foreach (var entry in _components.Values.Where(e => e.Clone == clone).ToList())
         {
-            await entry.Gate.WaitAsync(cancellationToken);
+            await GateAsync(entry, isStop: true, cancellationToken);
             try
             {
                 entry.CancelPendingRestart();
@@ -167,12 +167,14 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     }
 
     /// <summary>
+    /// The clones' folder, whose disk the monitor reports with the host's totals.
+    /// </summary>
+    internal string ClonesRoot => _options.ClonesRoot;
+
+    /// <summary>
     /// The process group of each component that runs now, for the resource monitor. The group
     /// id is the leader's pid; the start ticks tell that leader apart from a later process.
     /// </summary>
-    /// <summary>The clones' folder, whose disk the monitor reports with the host's totals.</summary>
-    internal string ClonesRoot => _options.ClonesRoot;
-
     public IReadOnlyList<RunningGroup> RunningGroups() =>
         _components.Values
             .Select(e => (e, Run: e.Run))
@@ -205,7 +207,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     private async Task StopForShutdownAsync(SupervisedComponent entry)
     {
-        await entry.Gate.WaitAsync();
+        await GateAsync(entry, isStop: true);
         try
         {
             entry.CancelPendingRestart();
@@ -223,16 +225,18 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
 
     /// <summary>
     /// Runs a command on the component with its gate held, after noting the clone and spec it
-    /// was given, which a later restart after backoff uses.
+    /// was given, which a later restart after backoff uses. A stop says it is coming first, so
+    /// a start of the component that waits for its launch turn gives way.
     /// </summary>
     private async Task<ComponentRecord> UnderGateAsync(
         Clone clone,
         ComponentSpec spec,
         CancellationToken cancellationToken,
+        bool isStop,
         Func<SupervisedComponent, Task<ComponentRecord>> command)
     {
         var entry = Entry(clone.Name, spec.Name);
-        await entry.Gate.WaitAsync(cancellationToken);
+        await GateAsync(entry, isStop, cancellationToken);
         try
         {
             entry.Spec = spec;
@@ -242,6 +246,27 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         finally
         {
             entry.Gate.Release();
+        }
+    }
+
+    /// <summary>Takes the component's gate; for a stop, after saying that it is coming.</summary>
+    private async Task GateAsync(
+        SupervisedComponent entry, bool isStop, CancellationToken cancellationToken = default)
+    {
+        if (!isStop)
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+            return;
+        }
+
+        StopComing(entry);
+        try
+        {
+            await entry.Gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            StopArrived(entry);
         }
     }
 
@@ -261,20 +286,28 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
     private async Task<ComponentRecord> LaunchAsync(
         SupervisedComponent entry, Clone clone, ComponentSpec spec, int restarts)
     {
-        var refusal = RefuseForOpenFiles(clone, spec);
-        var failure = refusal ?? await TryLaunchAsync(entry, clone, spec, restarts);
+        var (failure, why) = await TryLaunchAsync(entry, clone, spec, restarts);
         if (failure is null)
         {
             return entry.Record;
         }
 
-        if (refusal is null)
+        if (why == Unlaunched.StopCameFirst)
+        {
+            _logger.LogInformation(
+                "Gave up starting {Clone}/{Component}: a stop came while it waited for its turn",
+                clone.Name, spec.Name);
+            entry.Log.Note("start given up: a stop came while it waited for other starts");
+            return entry.Record;
+        }
+
+        if (why != Unlaunched.Refused)
         {
             _logger.LogError("Could not start {Clone}/{Component}: {Reason}",
                 clone.Name, spec.Name, failure);
         }
 
-        await entry.Log.ReleaseAsync();
+        await ReleaseLogAsync(entry);
         entry.Log.Note("could not start: " + failure);
         return await SaveAsync(entry, entry.Record with
         {
@@ -289,14 +322,17 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         });
     }
 
-    /// <summary>Starts a run; returns why it could not, as a sentence for the operator.</summary>
-    private async Task<string?> TryLaunchAsync(
+    /// <summary>
+    /// Starts a run; returns why it could not, as a sentence for the operator, and which kind
+    /// of reason that is.
+    /// </summary>
+    private async Task<(string? Failure, Unlaunched Why)> TryLaunchAsync(
         SupervisedComponent entry, Clone clone, ComponentSpec spec, int restarts)
     {
         if (!Directory.Exists(clone.Folder))
         {
-            return $"the clone folder {clone.Folder} does not exist; "
-                + "delete the clone and create it again";
+            return ($"the clone folder {clone.Folder} does not exist; "
+                + "delete the clone and create it again", Unlaunched.Failed);
         }
 
         Dictionary<string, string> environment;
@@ -306,46 +342,96 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         }
         catch (IOException ex) when (OpenFiles.IsExhausted(ex))
         {
-            return OpenFiles.Exhausted(ex, spec.Name);
+            return (OpenFiles.Exhausted(ex, spec.Name), Unlaunched.Failed);
         }
         catch (Exception ex)
             when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
-            return $"the .env of {clone.Name} could not be read ({ex.GetType().Name}); "
-                + $"check the file in {clone.Folder}";
+            return ($"the .env of {clone.Name} could not be read ({ex.GetType().Name}); "
+                + $"check the file in {clone.Folder}", Unlaunched.Failed);
         }
 
         var command = CommandPath.Resolve(
             spec.Command, environment.GetValueOrDefault("PATH"), clone.Folder);
         if (command is null)
         {
-            return $"the command '{spec.Command}' of component {spec.Name} was not found on PATH "
-                + "or is not executable; install it or fix the command in the blueprint";
+            return ($"the command '{spec.Command}' of component {spec.Name} was not found on "
+                + "PATH or is not executable; install it or fix the command in the blueprint",
+                Unlaunched.Failed);
         }
 
         var svlogd = LogRelay.Find();
         if (svlogd is null)
         {
-            return "runit's svlogd, the log relay of every component, was not found on PATH; "
-                + $"install the Debian package {LogRelay.Package}";
+            return ("runit's svlogd, the log relay of every component, was not found on PATH; "
+                + $"install the Debian package {LogRelay.Package}", Unlaunched.Failed);
         }
 
-        // The tails start at the files' ends before anything new is written; what is there
-        // already fills the ring once, as history.
+        var opened = await OpenRunAsync(entry, clone, spec, command, svlogd, environment);
+        if (opened.Failure is { } failure)
+        {
+            await RelaysEndedAsync(opened.Relays);
+            return (failure, opened.Why);
+        }
+
+        return (await WatchRunAsync(entry, clone, spec, command, restarts, opened),
+            Unlaunched.Failed);
+    }
+
+    /// <summary>
+    /// The launch turn's part of a start: the open-file check, then the tails, pipes, relays,
+    /// spawn and pidfds. The tails start at the files' ends before anything new is written;
+    /// what is there already fills the ring once, as history.
+    /// </summary>
+    private async Task<OpenedRun> OpenRunAsync(
+        SupervisedComponent entry,
+        Clone clone,
+        ComponentSpec spec,
+        string command,
+        string svlogd,
+        Dictionary<string, string> environment)
+    {
+        using var turn = await LaunchTurnAsync(entry);
+        if (turn is null)
+        {
+            return OpenedRun.None("a stop came first", Unlaunched.StopCameFirst);
+        }
+
+        if (RefuseForOpenFiles(clone, spec) is { } refusal)
+        {
+            return OpenedRun.None(refusal, Unlaunched.Refused);
+        }
+
         if (FollowLog(entry, spec) is { } unfollowed)
         {
-            return unfollowed;
+            return OpenedRun.None(unfollowed, Unlaunched.Failed);
         }
 
         var started = _time.GetUtcNow();
         var (pid, relays, failure) = Spawn(entry, clone, spec, command, svlogd, environment);
         if (failure is not null)
         {
-            await RelaysEndedAsync(relays);
-            return failure;
+            return new OpenedRun(0, relays, Task.FromResult<int?>(null), started, failure,
+                Unlaunched.Failed);
         }
 
-        var exit = ChildReaper.Watch(pid);
+        return new OpenedRun(pid, relays, ChildReaper.Watch(pid), started, null,
+            Unlaunched.Failed);
+    }
+
+    /// <summary>
+    /// Takes a spawned run under watch once its exec is through; why it could not be, else
+    /// null.
+    /// </summary>
+    private async Task<string?> WatchRunAsync(
+        SupervisedComponent entry,
+        Clone clone,
+        ComponentSpec spec,
+        string command,
+        int restarts,
+        OpenedRun opened)
+    {
+        var (pid, relays, exit, started) = (opened.Pid, opened.Relays, opened.Exit, opened.At);
         var commandLine = await CommandLineAfterExecAsync(pid);
         var stat = ProcFs.Stat(pid);
         if (stat is not null && (stat.ProcessGroup != pid || stat.Session != pid))
@@ -617,7 +703,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
             }
 
             entry.Run = null;
-            await entry.Log.ReleaseAsync();
+            await ReleaseLogAsync(entry);
             var uptime = _time.GetUtcNow() - run.StartedAt;
             var code = exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 ?? "unknown";
@@ -756,7 +842,7 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         await DrainAsync(entry, run);
         var exitCode = run.Exit.Task.IsCompleted ? run.Exit.Task.Result : null;
         entry.Run = null;
-        await entry.Log.ReleaseAsync();
+        await ReleaseLogAsync(entry);
 
         _logger.LogInformation("Stopped {Clone}/{Component} ({Pid}), exit code {ExitCode}",
             entry.Clone, entry.Component, run.Pid, exitCode);
@@ -937,3 +1023,32 @@ public sealed record RunningGroup(
 
 /// <summary>A log relay just spawned, and the watch of its exit taken right then.</summary>
 internal sealed record SpawnedRelay(int Pid, Task<int?> Ended);
+
+/// <summary>
+/// What a launch turn opened: the spawned component (and when), its relays and the watch of its
+/// exit; or why it did not, and which kind of reason that is.
+/// </summary>
+internal sealed record OpenedRun(
+    int Pid,
+    List<SpawnedRelay> Relays,
+    Task<int?> Exit,
+    DateTimeOffset At,
+    string? Failure,
+    Unlaunched Why)
+{
+    public static OpenedRun None(string failure, Unlaunched why) =>
+        new(0, [], Task.FromResult<int?>(null), default, failure, why);
+}
+
+/// <summary>Why a start did not launch its component.</summary>
+internal enum Unlaunched
+{
+    /// <summary>It failed, for the reason given.</summary>
+    Failed,
+
+    /// <summary>The open-file budget refused it; the refusal is logged already.</summary>
+    Refused,
+
+    /// <summary>A stop of the component came while it waited for its launch turn.</summary>
+    StopCameFirst,
+}
