@@ -41,8 +41,8 @@ public sealed class HeadRequestTests(ITestOutputHelper output)
                     "GET of a log tail sent no Content-Length, so HEAD's was not compared");
                 var file = await ExpectHeadLikeGetAsync(api.Http,
                     $"api/clones/{name}/components/bot/logfile");
-                Assert.True(file is not null and not "0",
-                    $"GET of the log file sent Content-Length {file ?? "none"}");
+                Assert.True(file is not null,
+                    "GET of the log file sent no Content-Length, so HEAD's was not compared");
             }
             finally
             {
