@@ -107,6 +107,8 @@ public sealed class OpenFileBudgetTests
         var soft = limits.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
         Assert.Equal(soft, count.Value.Limit.ToString(
             System.Globalization.CultureInfo.InvariantCulture));
-        Assert.InRange(count.Value.InUse, Math.Min(before, after) - 2, Math.Max(before, after) + 2);
+        Assert.InRange(count.Value.InUse,
+            Math.Min(before, after) - 2,
+            Math.Max(before, after) + 2);
     }
 }
