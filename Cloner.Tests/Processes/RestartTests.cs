@@ -194,7 +194,10 @@ internal sealed class WatchedTime : FakeTimeProvider
     public override ITimer CreateTimer(
         TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Told only once the timer is set: a test that advances the time as soon as it sees
+        // the wait must not do so before the timer counts from now, or it never fires.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _waits.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }
