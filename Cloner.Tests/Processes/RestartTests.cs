@@ -17,17 +17,18 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     /// <summary>
-    /// How soon the supervisor notices is not asserted: on a loaded machine that is the
-    /// scheduler's time, and ExitLatencyBenchmark measures it. The exit is recorded once,
-    /// with 137.
+    /// Issue 3 asks for Exited within 2 s of a kill -9 from outside. The 2 s are measured from
+    /// the signal to the time the supervisor records, so neither this test's waiting nor a
+    /// slow spawn of kill is in them; ExitLatencyBenchmark measures the latency itself.
     /// </summary>
     [Fact]
-    public async Task Exit_KilledFromOutside_ExitedOnceWith137GroupGone()
+    public async Task Exit_KilledFromOutside_ExitedOnceWith137WithinTwoSecondsGroupGone()
     {
         using var feed = _harness.Feed.Subscribe();
         var spec = SupervisorHarness.Shell("bot", "sleep 1000");
         var started = await _harness.StartAsync(spec);
 
+        var killedAt = DateTimeOffset.UtcNow;
         Assert.True(ProcFs.SignalProcess(started.Pid!.Value, ProcFs.SigKill));
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
@@ -37,6 +38,8 @@ public sealed class RestartTests : IAsyncLifetime
         var exited = ReadAll(feed).OfType<ComponentChanged>()
             .Single(c => c.Record.State == ComponentState.Exited).Record;
         Assert.Equal(137, exited.ExitCode);
+        var took = exited.UpdatedAt - killedAt;
+        Assert.True(took < TimeSpan.FromSeconds(2), $"Exited came {took.TotalSeconds:0.00} s late");
         var record = _harness.Store.Find("bot1", "bot")!;
         Assert.Equal(ComponentState.Exited, record.State);
         Assert.Equal(137, record.ExitCode);
