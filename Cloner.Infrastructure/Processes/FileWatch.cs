@@ -420,6 +420,7 @@ public sealed class FileWatch
     public sealed class Subscription : IDisposable
     {
         private readonly FileWatch _owner;
+        private volatile bool _isLive = true;
 
         internal Subscription(FileWatch owner, int watch, Action changed)
         {
@@ -428,8 +429,15 @@ public sealed class FileWatch
             Changed = changed;
         }
 
-        /// <summary>False once the folder was moved or deleted; watch it again.</summary>
-        public bool IsLive { get; internal set; } = true;
+        /// <summary>
+        /// False once the folder was moved or deleted; watch it again. Set on the watch thread,
+        /// read by the tails.
+        /// </summary>
+        public bool IsLive
+        {
+            get => _isLive;
+            internal set => _isLive = value;
+        }
 
         internal int Watch { get; }
 
