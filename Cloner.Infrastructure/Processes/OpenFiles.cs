@@ -76,13 +76,21 @@ public static class OpenFiles
     public static List<string>? TargetsUnder(string folder)
     {
         var prefix = Path.TrimEndingDirectorySeparator(folder) + "/";
+        return Targets()?.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>
+    /// What each of this process's descriptors points at: a path, or <c>pipe:[inode]</c>,
+    /// <c>anon_inode:[pidfd]</c> and the like; null when /proc/self/fd cannot be read.
+    /// </summary>
+    public static List<string>? Targets()
+    {
         var targets = new List<string>();
         try
         {
             foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
             {
-                if (LinkTarget(fd) is { } target
-                    && target.StartsWith(prefix, StringComparison.Ordinal))
+                if (LinkTarget(fd) is { } target)
                 {
                     targets.Add(target);
                 }

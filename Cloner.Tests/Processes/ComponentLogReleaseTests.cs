@@ -1,4 +1,5 @@
 using Cloner.Domain.Processes;
+using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Tests.Processes;
 
@@ -43,18 +44,5 @@ public sealed class ComponentLogReleaseTests : IAsyncLifetime
         _harness.Supervisor.Tail("bot1", "talker", 1000).Count(l => l.Text == text);
 
     /// <summary>This process's descriptors on files under <paramref name="folder"/>.</summary>
-    private static int HeldUnder(string folder) =>
-        Directory.GetFileSystemEntries("/proc/self/fd")
-            .Select(fd =>
-            {
-                try
-                {
-                    return new FileInfo(fd).LinkTarget;
-                }
-                catch (IOException)
-                {
-                    return null;
-                }
-            })
-            .Count(target => target?.StartsWith(folder + "/", StringComparison.Ordinal) == true);
+    private static int HeldUnder(string folder) => OpenFiles.TargetsUnder(folder)!.Count;
 }

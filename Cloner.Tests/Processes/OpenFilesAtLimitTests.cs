@@ -182,11 +182,11 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
     /// A launch's pipes are closed before it ends; see <see cref="Pipes"/>.
     /// </summary>
     private int LaunchDescriptors() =>
-        Targets().Count(t => t == "anon_inode:[pidfd]") + RelayFilesOpen().Count;
+        OpenFiles.Targets()!.Count(t => t == "anon_inode:[pidfd]") + RelayFilesOpen().Count;
 
     private List<string> RelayFilesOpen() =>
-        Targets().Where(t => t.StartsWith(_harness.Options.LogsDir + "/", StringComparison.Ordinal)
-            && Path.GetFileName(Path.GetDirectoryName(t.Split(" (deleted)")[0]))
+        OpenFiles.TargetsUnder(_harness.Options.LogsDir)!.Where(t =>
+            Path.GetFileName(Path.GetDirectoryName(t.Split(" (deleted)")[0]))
                 is "out" or "err").ToList();
 
     /// <summary>
@@ -194,7 +194,7 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
     /// disposed of hold some until <see cref="CloseWhatIsGarbage"/>.
     /// </summary>
     private static int Pipes() =>
-        Targets().Count(t => t.StartsWith("pipe:", StringComparison.Ordinal));
+        OpenFiles.Targets()!.Count(t => t.StartsWith("pipe:", StringComparison.Ordinal));
 
     /// <summary>
     /// Runs the finalizers of what earlier tests let go, so descriptors that would close at
@@ -206,22 +206,6 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
         GC.WaitForPendingFinalizers();
         GC.Collect();
     }
-
-    private static List<string> Targets() =>
-        Directory.GetFileSystemEntries("/proc/self/fd")
-            .Select(fd =>
-            {
-                try
-                {
-                    return new FileInfo(fd).LinkTarget;
-                }
-                catch (IOException)
-                {
-                    return null;
-                }
-            })
-            .OfType<string>()
-            .ToList();
 
     /// <summary>The fewest descriptors of five readings: what comes and goes left out.</summary>
     private static async Task<int> LeastOpenFilesAsync()
