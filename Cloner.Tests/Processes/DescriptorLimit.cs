@@ -29,6 +29,30 @@ internal static class DescriptorLimit
         }
     }
 
+    /// <summary>The same as <see cref="At{T}"/>, for a body that awaits.</summary>
+    public static async Task<T> AtAsync<T>(ulong soft, Func<Task<T>> body)
+    {
+        Check(getrlimit(NoFileResource, out var saved));
+        var lowered = saved with { Soft = soft };
+        Check(setrlimit(NoFileResource, ref lowered));
+        try
+        {
+            return await body();
+        }
+        finally
+        {
+            Check(setrlimit(NoFileResource, ref saved));
+        }
+    }
+
+    /// <summary>The same, for a body that answers nothing.</summary>
+    public static Task AtAsync(ulong soft, Func<Task> body) =>
+        AtAsync(soft, async () =>
+        {
+            await body();
+            return true;
+        });
+
     private static void Check(int result)
     {
         if (result != 0)

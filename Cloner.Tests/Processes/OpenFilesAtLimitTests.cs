@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Cloner.Domain.Blueprints;
 using Cloner.Domain.Processes;
 using Cloner.Infrastructure.Processes;
@@ -16,7 +15,6 @@ namespace Cloner.Tests.Processes;
 [Collection(OpenFilesAtLimitCollection.Name)]
 public sealed class OpenFilesAtLimitTests : IAsyncLifetime
 {
-    private const int NoFileResource = 7; // RLIMIT_NOFILE
 
     private readonly SupervisorHarness _harness = new();
 
@@ -32,7 +30,7 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
         PosixSpawn.Close(write);
         _ = OpenFiles.Exhausted(new IOException("warm-up", OpenFiles.TooManyOpen), "warm-up");
 
-        var failures = AtLimit(() => new Exception?[]
+        var failures = DescriptorLimit.At(3, () => new Exception?[]
         {
             Catch(() => PosixSpawn.Pipe()),
             Catch(() => File.ReadAllText("/proc/self/limits")),
@@ -59,7 +57,7 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
         var spec = SupervisorHarness.Shell("bot", "sleep 30");
         var before = ChildrenOfThisProcess();
 
-        var record = await AtLimitAsync(() => _harness.StartAsync(spec));
+        var record = await DescriptorLimit.AtAsync(3, () => _harness.StartAsync(spec));
 
         Assert.Equal(ComponentState.Fatal, record.State);
         Assert.True(record.WantedRunning);
@@ -101,7 +99,7 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
             .Select(n => SupervisorHarness.Shell($"c{n}", "sleep 60"))
             .ToList();
 
-        await WithLimitAsync(limit, async () =>
+        await DescriptorLimit.AtAsync((ulong)limit, async () =>
         {
             var refused = await StartAllAsync(specs, fit, limit);
             await SettledAsync(launchBefore + fit * perRun, "with ten running");
@@ -239,21 +237,6 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
         return least;
     }
 
-    private static async Task WithLimitAsync(long soft, Func<Task> body)
-    {
-        Check(getrlimit(NoFileResource, out var saved));
-        var lowered = saved with { Soft = (ulong)soft };
-        Check(setrlimit(NoFileResource, ref lowered));
-        try
-        {
-            await body();
-        }
-        finally
-        {
-            Check(setrlimit(NoFileResource, ref saved));
-        }
-    }
-
     private static Exception? Catch(Action action)
     {
         try
@@ -267,58 +250,11 @@ public sealed class OpenFilesAtLimitTests : IAsyncLifetime
         }
     }
 
-    private static T AtLimit<T>(Func<T> body)
-    {
-        Check(getrlimit(NoFileResource, out var saved));
-        var lowered = saved with { Soft = 3 };
-        Check(setrlimit(NoFileResource, ref lowered));
-        try
-        {
-            return body();
-        }
-        finally
-        {
-            Check(setrlimit(NoFileResource, ref saved));
-        }
-    }
-
-    private static async Task<T> AtLimitAsync<T>(Func<Task<T>> body)
-    {
-        Check(getrlimit(NoFileResource, out var saved));
-        var lowered = saved with { Soft = 3 };
-        Check(setrlimit(NoFileResource, ref lowered));
-        try
-        {
-            return await body();
-        }
-        finally
-        {
-            Check(setrlimit(NoFileResource, ref saved));
-        }
-    }
-
-    private static void Check(int result)
-    {
-        if (result != 0)
-        {
-            throw new InvalidOperationException(
-                $"getrlimit/setrlimit failed with errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
     /// <summary>The pids whose parent is this test process, sorted.</summary>
     private static List<int> ChildrenOfThisProcess() =>
         ProcFs.All().Where(s => s.ParentPid == Environment.ProcessId)
             .Select(s => s.Pid).Order().ToList();
 
-    [StructLayout(LayoutKind.Sequential)]
-    private record struct ResourceLimit(ulong Soft, ulong Hard);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrlimit(int resource, out ResourceLimit limit);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int setrlimit(int resource, ref ResourceLimit limit);
 }
 
 /// <summary>Tests that take this process's descriptors away for a moment run alone.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Cloner.Web.Api;
@@ -32,6 +33,13 @@ public static class ApiStatusCodePages
         var path = Shown($"{http.Request.PathBase}{http.Request.Path}");
         var method = http.Request.Method;
         var matched = http.GetEndpoint() is not null;
+        if (status == StatusCodes.Status404NotFound && !matched
+            && MethodsAt(http) is { Count: > 0 } allowed)
+        {
+            status = StatusCodes.Status405MethodNotAllowed;
+            http.Response.Headers.Allow = string.Join(", ", allowed);
+        }
+
         var (title, detail) = status switch
         {
             StatusCodes.Status404NotFound when !matched => ("Unknown API path",
@@ -45,6 +53,36 @@ public static class ApiStatusCodePages
 
         return TypedResults.Problem(detail, instance: path, statusCode: status, title: title)
             .ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// The methods of the API calls whose route matches the request's path. Routing finds them
+    /// itself and answers 405, except where a GET endpoint outside the API could take the path:
+    /// in Development the static assets' fallback <c>{**path:file}</c> does, and routing then
+    /// answers 404 to a GET of a path that only answers POST.
+    /// </summary>
+    private static List<string> MethodsAt(HttpContext http)
+    {
+        var endpoints = http.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints;
+        var methods = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = endpoint.RoutePattern;
+            if (pattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) != true
+                || endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } accepted)
+            {
+                continue;
+            }
+
+            var matcher = new TemplateMatcher(
+                new RouteTemplate(pattern), new RouteValueDictionary(pattern.Defaults));
+            if (matcher.TryMatch(http.Request.Path, []))
+            {
+                methods.UnionWith(accepted.HttpMethods);
+            }
+        }
+
+        return [.. methods];
     }
 
     private static string Shown(string path) =>

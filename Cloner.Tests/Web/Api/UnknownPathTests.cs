@@ -55,6 +55,17 @@ public sealed class UnknownPathTests(ITestOutputHelper output)
             Assert.Contains("PUT", problem.GetProperty("detail").GetString(),
                 StringComparison.Ordinal);
 
+            // A GET of a path that only answers POST and DELETE, which routing alone answers
+            // 404 in Development.
+            using var getSession = await api.Http.GetAsync("api/session");
+            problem = await ExpectProblemAsync(getSession, HttpStatusCode.MethodNotAllowed);
+            Assert.Contains("GET", problem.GetProperty("detail").GetString(),
+                StringComparison.Ordinal);
+            Assert.Equal(["DELETE", "POST"], getSession.Content.Headers.Allow.Order());
+            using var getStart = await api.Http.GetAsync(
+                "api/clones/nobody/components/bot/start");
+            await ExpectProblemAsync(getStart, HttpStatusCode.MethodNotAllowed);
+
             using var page = await api.Http.GetAsync("no-such-page");
             Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
