@@ -49,7 +49,8 @@ public sealed class InotifyGoneTests(ITestOutputHelper output)
         while (DateTime.UtcNow < deadline && !logs.Contains(text, StringComparison.Ordinal))
         {
             await Task.Delay(250);
-            logs = await api.Http.GetStringAsync($"api/clones/{clone}/components/bot/logs?tail=50");
+            logs = await api.Http.GetStringAsync(
+                $"api/clones/{clone}/components/bot/logs?tail=50");
         }
 
         return logs;
