@@ -183,8 +183,9 @@ public sealed class FileWatch
             return false;
         }
 
+        // The back-off starts again from FirstRetry only once a read has worked (Worked): an
+        // instance whose read fails at once would otherwise be opened again every 5 s for good.
         _inotify = inotify;
-        _retryAfter = FirstRetry;
         if (_failing)
         {
             _failing = false;
@@ -277,6 +278,7 @@ public sealed class FileWatch
                 return;
             }
 
+            Worked();
             var offset = 0;
             while (offset + EventHeader <= read)
             {
@@ -290,6 +292,15 @@ public sealed class FileWatch
             // svlogd writes each line alone; while this sleeps, the kernel merges the same
             // event repeated into one, so a flood costs a few wakes a second, not one a line.
             Thread.Sleep(Gather);
+        }
+    }
+
+    /// <summary>A read of inotify worked: after a later failure it waits FirstRetry.</summary>
+    private void Worked()
+    {
+        lock (_gate)
+        {
+            _retryAfter = FirstRetry;
         }
     }
 
@@ -409,6 +420,7 @@ public sealed class FileWatch
     public sealed class Subscription : IDisposable
     {
         private readonly FileWatch _owner;
+        private volatile bool _isLive = true;
 
         internal Subscription(FileWatch owner, int watch, Action changed)
         {
@@ -417,8 +429,15 @@ public sealed class FileWatch
             Changed = changed;
         }
 
-        /// <summary>False once the folder was moved or deleted; watch it again.</summary>
-        public bool IsLive { get; internal set; } = true;
+        /// <summary>
+        /// False once the folder was moved or deleted; watch it again. Set on the watch thread,
+        /// read by the tails.
+        /// </summary>
+        public bool IsLive
+        {
+            get => _isLive;
+            internal set => _isLive = value;
+        }
 
         internal int Watch { get; }
 

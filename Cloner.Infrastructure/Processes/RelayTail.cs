@@ -16,8 +16,9 @@ namespace Cloner.Infrastructure.Processes;
 /// bytes that are not UTF-8 become U+FFFD, a line without its LF waits for it), parses svlogd's
 /// time stamp and hands the lines on. When svlogd rotates the file (the path names another
 /// inode) the rest of the old file is read before the new one, and so is any file it rotated
-/// in between. A read error in one of those files leaves it, where the read stopped, and the
-/// files after it for the next round, which goes on from there; a file that still cannot be
+/// in between. A read error in one of those files (or in <c>current</c>, which svlogd then
+/// rotates) leaves it, where the read stopped, and the files after it for the next round,
+/// which goes on from there; a file that still cannot be
 /// read after <see cref="GiveUpRotated"/> is skipped with an error in the log, so that one
 /// broken file does not stop the component's log for good. A tail that polls asks for the
 /// watch again at each read, so it is watched again once inotify works.
@@ -291,6 +292,10 @@ internal sealed class RelayTail : IAsyncDisposable
             {
                 QueueRotatedBeforeFirstOpen();
             }
+            else if (_lastRotated is null)
+            {
+                QueueIfRotatedSinceFailedRead();
+            }
 
             added = await ReadUnreadAsync();
             if (_stream is null && (_lastRotated is not null || !Open()))
@@ -348,6 +353,20 @@ internal sealed class RelayTail : IAsyncDisposable
         Queue(pending, begun >= 0 ? _startAt : 0, pending[^1]);
         _newestRotatedAtBegin = pending[^1];
         _beginInode = -1;
+    }
+
+    /// <summary>
+    /// After a read of <c>current</c> failed, svlogd may have rotated it before this round:
+    /// its rest is then read by its rotated name from where the read stopped, and the files
+    /// after it, rather than the new <c>current</c> opened at the old file's offset.
+    /// </summary>
+    private void QueueIfRotatedSinceFailedRead()
+    {
+        var (pathInode, _) = StatPath(_path);
+        if (pathInode != _inode)
+        {
+            QueueRotatedSince(_inode, _startAt);
+        }
     }
 
     /// <summary>
@@ -463,19 +482,23 @@ internal sealed class RelayTail : IAsyncDisposable
 
     /// <summary>
     /// Reads the first queued rotated file from where the last read in it stopped; throws
-    /// on a read error, unless the file has failed for <see cref="GiveUpRotated"/> already.
+    /// on a read error, unless the file has failed for <see cref="GiveUpRotated"/> already
+    /// without a byte read.
     /// </summary>
     private async Task<bool> ReadUnreadFirstAsync()
     {
         var file = _unread[0];
+        var from = _unreadAt;
         try
         {
-            return await ReadRotatedAsync(file, _unreadAt);
+            return await ReadRotatedAsync(file, from);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // A read that got further before it failed counts as a new failure: the minute is
+            // for a file that yields nothing, not for one that is slow to read to its end.
             var now = _time.GetUtcNow();
-            if (_unreadFailingSince == DateTimeOffset.MaxValue)
+            if (_unreadFailingSince == DateTimeOffset.MaxValue || _unreadAt > from)
             {
                 _unreadFailingSince = now;
             }

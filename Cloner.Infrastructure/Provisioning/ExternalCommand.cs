@@ -60,7 +60,7 @@ public static class ExternalCommand
             cancellationToken.ThrowIfCancellationRequested();
             throw new ProvisioningException(
                 $"{key} '{commandLine}' did not finish within {timeout.TotalSeconds:0} s " +
-                $"and was killed; output: {Text(output)}");
+                $"and was killed; output: {Text(output)}", new TimeoutException());
         }
 
         return new CommandResult(process.ExitCode, Text(output));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cloner.Domain.Clones;
 using Cloner.Domain.Provisioning;
@@ -173,13 +172,12 @@ public sealed class NginxRouteInstaller(ClonerOptions options, ILogger<NginxRout
     /// </summary>
     private async Task<CommandResult> RunAsync(string key, string commandLine, string consequence)
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
             return await ExternalCommand.RunAsync(key, commandLine,
                 CommandTimeout, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ProvisioningException ex) when (Stopwatch.GetElapsedTime(started) >= CommandTimeout)
+        catch (ProvisioningException ex) when (ex.InnerException is TimeoutException)
         {
             var seconds = CommandTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             throw new ProvisioningException(

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cloner.Infrastructure.Processes;
+using Cloner.Tests.Blueprints;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -144,9 +146,10 @@ public sealed class RelayTailTests : IDisposable
     public async Task RelayTail_RotatedFileFailsForAMinute_SkippedAndTheRestRead()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logger = new ListLogger<RelayTail>();
         var current = Path.Combine(_folder, LogRelay.CurrentFile);
         await File.WriteAllTextAsync(current, "");
-        await using var tail = StartTail(current, time);
+        await using var tail = StartTail(current, time, logger);
         await File.AppendAllTextAsync(current, Stamped("line 1"));
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
@@ -164,6 +167,16 @@ public sealed class RelayTailTests : IDisposable
 
         Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
         Assert.Equal(["line 1", "line 4", "line 5"], _lines);
+        // Said once when it first fails, not at each round that tried it, and once skipped.
+        Assert.Collection(logger.Entries.Where(e => e.Level > LogLevel.Debug),
+            e => Assert.Equal(
+                (LogLevel.Warning, $"Could not read the log relay file {broken}"), e),
+            e =>
+            {
+                Assert.Equal(LogLevel.Error, e.Level);
+                Assert.Equal($"Could not read the rotated log relay file {broken} for 1 min; "
+                    + "its lines after byte 0 are skipped", e.Message);
+            });
     }
 
     [Fact]
@@ -196,7 +209,7 @@ public sealed class RelayTailTests : IDisposable
             await File.AppendAllTextAsync(current, Stamped("after the fault"));
 
             Assert.True(await SupervisorHarness.EventuallyAsync(
-                () => _lines.Contains("after the fault"), TimeSpan.FromSeconds(8)),
+                () => _lines.Contains("after the fault"), SupervisorHarness.Patience),
                 "the tail stopped for good after its taker of lines threw once");
         }
     }
@@ -232,6 +245,49 @@ public sealed class RelayTailTests : IDisposable
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }.Select(i => $"line {i}"), _lines);
     }
 
+    [Fact]
+    public async Task RelayTail_ReadOfCurrentFailsThenRotated_RestOfOldThenNewEachLineOnce()
+    {
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        await File.WriteAllTextAsync(current, "");
+        var failing = new TaskCompletionSource();
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var tail = new RelayTail(current, async lines =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                failing.SetResult();
+                await resume.Task;
+                throw new IOException("the read of current failed");
+            }
+
+            foreach (var (_, text) in lines)
+            {
+                _lines.Enqueue(text);
+            }
+        }, NullLogger.Instance);
+        await using (tail)
+        {
+            tail.Begin();
+            await File.AppendAllTextAsync(current, Stamped("lost in the fault"));
+            await failing.Task.WaitAsync(SupervisorHarness.Patience);
+
+            // While the read fails, svlogd writes on and rotates: the old inode's rest is now
+            // under its rotated name, and the new current starts with a line of its own.
+            await File.AppendAllTextAsync(current, Stamped("line 2"));
+            File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+            MoveIn(Stamped("line 3"), current);
+            resume.SetResult();
+
+            Assert.True(await SupervisorHarness.EventuallyAsync(
+                () => _lines.Contains("line 3"), SupervisorHarness.Patience),
+                $"lines after the failed read: {string.Join(", ", _lines)}");
+            Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no round ended");
+            Assert.Equal(["line 2", "line 3"], _lines);
+        }
+    }
+
     /// <summary>
     /// Puts <paramref name="text"/> at <paramref name="path"/> in one rename, as svlogd puts
     /// a file in place: a read never sees it half written.
@@ -246,7 +302,7 @@ public sealed class RelayTailTests : IDisposable
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
 
-    private RelayTail StartTail(string path, TimeProvider? time = null)
+    private RelayTail StartTail(string path, TimeProvider? time = null, ILogger? logger = null)
     {
         var tail = new RelayTail(path, lines =>
         {
@@ -256,7 +312,7 @@ public sealed class RelayTailTests : IDisposable
             }
 
             return ValueTask.CompletedTask;
-        }, NullLogger.Instance, time: time);
+        }, logger ?? NullLogger.Instance, time: time);
         tail.Begin();
         return tail;
     }

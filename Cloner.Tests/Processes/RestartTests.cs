@@ -17,11 +17,12 @@ public sealed class RestartTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     /// <summary>
-    /// The 2 s is the supervisor's own time, from the signal to the state it records, so the
-    /// test's waiting and a slow machine's process spawns are not in it.
+    /// Issue 3 asks for Exited within 2 s of a kill -9 from outside. The 2 s are measured from
+    /// the signal to the time the supervisor records, so neither this test's waiting nor a
+    /// slow spawn of kill is in them; ExitLatencyBenchmark measures the latency itself.
     /// </summary>
     [Fact]
-    public async Task Exit_KilledFromOutside_ExitedWithinTwoSeconds()
+    public async Task Exit_KilledFromOutside_ExitedOnceWith137WithinTwoSecondsGroupGone()
     {
         using var feed = _harness.Feed.Subscribe();
         var spec = SupervisorHarness.Shell("bot", "sleep 1000");
@@ -36,6 +37,7 @@ public sealed class RestartTests : IAsyncLifetime
             $"state {_harness.Supervisor.Current("bot1", "bot").State}");
         var exited = ReadAll(feed).OfType<ComponentChanged>()
             .Single(c => c.Record.State == ComponentState.Exited).Record;
+        Assert.Equal(137, exited.ExitCode);
         var took = exited.UpdatedAt - killedAt;
         Assert.True(took < TimeSpan.FromSeconds(2), $"Exited came {took.TotalSeconds:0.00} s late");
         var record = _harness.Store.Find("bot1", "bot")!;
@@ -195,7 +197,10 @@ internal sealed class WatchedTime : FakeTimeProvider
     public override ITimer CreateTimer(
         TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Told only once the timer is set: a test that advances the time as soon as it sees
+        // the wait must not do so before the timer counts from now, or it never fires.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _waits.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }

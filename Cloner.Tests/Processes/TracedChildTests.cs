@@ -41,6 +41,7 @@ public sealed class TracedChildTests
 
         Assert.Equal(0, code);
         Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => ProcFs.Stat(pid) is null, SupervisorHarness.Patience), $"{pid} is left a zombie");
+            () => ProcFs.Stat(pid) is null, SupervisorHarness.Patience),
+            $"{pid} is left a zombie");
     }
 }

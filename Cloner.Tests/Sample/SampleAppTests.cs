@@ -14,7 +14,7 @@ public sealed class SampleAppTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>The stop timeout every sample component has, after which Cloner kills it.</summary>
+    /// <summary>The stop timeout of every sample component, after which Cloner kills it.</summary>
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
     private readonly string _root = Directory.CreateTempSubdirectory("cloner-sample-").FullName;
@@ -140,7 +140,9 @@ public sealed class SampleAppTests : IDisposable
     [InlineData("vk.py", "VK_PORT")]
     [InlineData("websocket.py", "WEBSOCKET_PORT")]
     [InlineData("billing.py", null)]
-    public async Task Component_SigTerm_ExitsZeroBeforeItsStopTimeout(string script, string? portKey)
+    public async Task Component_SigTerm_ExitsZeroBeforeItsStopTimeout(
+        string script,
+        string? portKey)
     {
         var env = portKey is null ? Env() : Env((portKey, $"{SampleProcess.FreePort()}"));
         var process = await StartAsync(script, env);

@@ -20,7 +20,7 @@ public sealed class MongoStartTests
     private static readonly TimeSpan s_giveUpBound = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Start_WithMongoOnAClosedPort_FailsWellBeforeTheDriversDefaultNamingHostAndPort()
+    public async Task Start_WithMongoOnAClosedPort_FailsBeforeDriverDefaultNamingHostAndPort()
     {
         var port = ClosedPort();
         await using var store = new MongoStore(

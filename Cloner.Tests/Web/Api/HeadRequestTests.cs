@@ -19,7 +19,7 @@ public sealed class HeadRequestTests(ITestOutputHelper output)
         string.Concat(Enumerable.Range(0, 4).Select(_ => (char)('a' + Random.Shared.Next(26))));
 
     [Fact]
-    public async Task Head_CloneListOneCloneAndLogs_200SameHeadersAsGetEmptyBody()
+    public async Task Head_CloneListOneCloneLogsAndLogFile_200SameHeadersAsGetEmptyBody()
     {
         await using var host = await ClonerHost.StartAsync(null);
         var name = $"hd{s_tag}c";
@@ -39,6 +39,10 @@ public sealed class HeadRequestTests(ITestOutputHelper output)
                     $"api/clones/{name}/components/bot/logs");
                 Assert.True(logs is not null,
                     "GET of a log tail sent no Content-Length, so HEAD's was not compared");
+                var file = await ExpectHeadLikeGetAsync(api.Http,
+                    $"api/clones/{name}/components/bot/logfile");
+                Assert.True(file is not null,
+                    "GET of the log file sent no Content-Length, so HEAD's was not compared");
             }
             finally
             {
@@ -92,6 +96,8 @@ public sealed class HeadRequestTests(ITestOutputHelper output)
         await ExpectEmptyAsync(head, HttpStatusCode.OK, $"HEAD {path}");
         Assert.Equal(get.Content.Headers.ContentType?.ToString(),
             head.Content.Headers.ContentType?.ToString());
+        Assert.Equal(get.Content.Headers.ContentDisposition?.ToString(),
+            head.Content.Headers.ContentDisposition?.ToString());
         var length = SentLength(get);
         if (length is not null)
         {
