@@ -13,7 +13,9 @@ if (await StoreCommand.TryRunAsync(args) is { } code)
     return code;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once at start, so appsettings.json is not watched: its watcher would take
+// an inotify instance, and with none left (another program leaks them) the start would fail.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 ClonerOptions options;
 FileStream dataDirLock;

@@ -92,25 +92,33 @@ internal sealed class ComponentLog : IAsyncDisposable
                 return;
             }
 
+            // The history goes into the queue as one item, before any line of the tails: a
+            // line at a time it could find the bounded queue full and be dropped.
+            var historyQueued = _historyRead
+                ? null
+                : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var tails = new[] { false, true }
                 .Select(isError => new RelayTail(CurrentPath(Folder, isError),
-                    lines => AppendAsync(isError, lines), _logger))
+                    lines => AfterHistoryAsync(historyQueued?.Task, isError, lines), _logger))
                 .ToArray();
             // Kept before they begin: when the second cannot (EMFILE), the first already runs,
             // and ReleaseAsync must stop it.
             _tails = tails;
-            var ends = tails.Select(t => t.Begin()).ToArray();
-            if (_historyRead)
+            try
             {
-                return;
-            }
+                var ends = tails.Select(t => t.Begin()).ToArray();
+                if (historyQueued is null)
+                {
+                    return;
+                }
 
-            foreach (var line in ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]))
+                QueueHistory(ReadFiles(Folder, Ring.Capacity, ends[0], ends[1]));
+                _historyRead = true;
+            }
+            finally
             {
-                _queue.Writer.TryWrite(new Item(line.At, line.IsError, line.Text, Kind.Old));
+                historyQueued?.TrySetResult();
             }
-
-            _historyRead = true;
         }
     }
 
@@ -174,6 +182,17 @@ internal sealed class ComponentLog : IAsyncDisposable
     public async ValueTask AppendAsync(
         bool isError, IReadOnlyList<(DateTimeOffset At, string Text)> lines)
     {
+        await AfterHistoryAsync(null, isError, lines);
+    }
+
+    private async ValueTask AfterHistoryAsync(
+        Task? historyQueued, bool isError, IReadOnlyList<(DateTimeOffset At, string Text)> lines)
+    {
+        if (historyQueued is not null)
+        {
+            await historyQueued;
+        }
+
         foreach (var (at, text) in lines)
         {
             await _queue.Writer.WriteAsync(new Item(at, isError, text, Kind.Output));
@@ -183,6 +202,20 @@ internal sealed class ComponentLog : IAsyncDisposable
     /// <summary>
     /// A line from Cloner itself about the component (started, exited, stopped).
     /// </summary>
+    private void QueueHistory(IReadOnlyList<LogLine> history)
+    {
+        if (history.Count == 0)
+        {
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(new Item(default, false, "", Kind.Old, history)))
+        {
+            _logger.LogWarning("The earlier log lines of {Clone}/{Component} were not shown: "
+                + "its log queue was full; they are still in its log files", _clone, _component);
+        }
+    }
+
     public void Note(string text) =>
         _queue.Writer.TryWrite(new Item(_time.GetUtcNow(), false, "[cloner] " + text, Kind.Note));
 
@@ -214,6 +247,12 @@ internal sealed class ComponentLog : IAsyncDisposable
         {
             while (batch.Count < BatchLines && _queue.Reader.TryRead(out var item))
             {
+                if (item.Old is { } old)
+                {
+                    batch.AddRange(old.Select(l => l with { Number = ++_number }));
+                    continue;
+                }
+
                 var line = new LogLine(++_number, item.At, item.IsError, item.Text);
                 batch.Add(line);
                 if (item.Kind != Kind.Old)
@@ -303,5 +342,11 @@ internal sealed class ComponentLog : IAsyncDisposable
         Old,
     }
 
-    private readonly record struct Item(DateTimeOffset At, bool IsError, string Text, Kind Kind);
+    /// <summary>A line, or with <paramref name="Old"/> the history read from the files.</summary>
+    private readonly record struct Item(
+        DateTimeOffset At,
+        bool IsError,
+        string Text,
+        Kind Kind,
+        IReadOnlyList<LogLine>? Old = null);
 }

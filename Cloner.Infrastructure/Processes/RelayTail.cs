@@ -85,6 +85,12 @@ internal sealed class RelayTail : IAsyncDisposable
     /// </summary>
     private string? _lastRotated;
 
+    /// <summary>
+    /// The newest rotated file there was once <c>current</c> was open: the files after it are
+    /// newer than the open one, which matters once svlogd has removed that one too.
+    /// </summary>
+    private string? _newestRotatedAtOpen;
+
     /// <summary>The file the read in progress is in: what a read error is about.</summary>
     private string _reading;
     private string? _failedLast;
@@ -400,7 +406,21 @@ internal sealed class RelayTail : IAsyncDisposable
         }
 
         _framer = new LineFramer();
-        Queue(old < 0 ? [] : files[(old + 1)..], 0, files.LastOrDefault());
+        if (old >= 0)
+        {
+            Queue(files[(old + 1)..], 0, files.LastOrDefault());
+            return;
+        }
+
+        // svlogd rotated so often between two reads that it removed the open file too (it
+        // keeps five): every rotated file left is newer, and files between may be gone.
+        var newer = files
+            .Where(f => string.CompareOrdinal(f, _newestRotatedAtOpen) > 0)
+            .ToList();
+        _logger.LogWarning("svlogd rotated {Path} faster than it was read and removed files "
+            + "that were not read yet: their lines are lost; {Count} rotated files left are read",
+            _path, newer.Count);
+        Queue(newer, 0, files.LastOrDefault());
     }
 
     /// <summary>
@@ -563,6 +583,7 @@ internal sealed class RelayTail : IAsyncDisposable
         _inode = StatHandle(stream);
         stream.Position = Math.Min(_startAt, stream.Length);
         _stream = stream;
+        _newestRotatedAtOpen = RotatedFiles().LastOrDefault();
         return true;
     }
 

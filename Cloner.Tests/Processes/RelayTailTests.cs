@@ -215,6 +215,37 @@ public sealed class RelayTailTests : IDisposable
     }
 
     [Fact]
+    public async Task RelayTail_RotatedPastTheKeptCountBetweenReads_ReadsTheFilesLeft()
+    {
+        var current = Path.Combine(_folder, LogRelay.CurrentFile);
+        File.WriteAllText(Path.Combine(_folder, "@4000000000000000.s"), Stamped("line 0"));
+        await File.WriteAllTextAsync(current, "");
+        await using var tail = StartTail(current);
+        await File.AppendAllTextAsync(current, Stamped("line 1"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
+
+        // svlogd rotated seven times between two reads and, keeping five, removed the file
+        // that was current (the tail's descriptor still reads it) and the one after it. The
+        // file from before the tail began is left here, and must not be read again.
+        for (var i = 3; i <= 7; i++)
+        {
+            MoveIn(Stamped($"line {i}"), Path.Combine(_folder, $"@400000000000000{i}.s"));
+        }
+
+        await File.AppendAllTextAsync(current, Stamped("line 2"));
+        var rotated = Path.Combine(_folder, "@4000000000000001.s");
+        File.Move(current, rotated);
+        File.Delete(rotated);
+        MoveIn(Stamped("line 8"), current);
+
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Contains("line 8"), SupervisorHarness.Patience), "no \"line 8\"");
+        Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }.Select(i => $"line {i}"), _lines);
+    }
+
+    [Fact]
     public async Task RelayTail_ReadOfCurrentFailsThenRotated_RestOfOldThenNewEachLineOnce()
     {
         var current = Path.Combine(_folder, LogRelay.CurrentFile);

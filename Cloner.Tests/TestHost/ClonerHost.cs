@@ -70,11 +70,14 @@ public sealed class ClonerHost : IAsyncDisposable
     /// <paramref name="configure"/> may change or remove (null value) any environment
     /// variable before the start. <paramref name="testBlueprints"/> false leaves only the
     /// sample blueprints, so the create dialog shows no blueprint picker.
+    /// <paramref name="launchThrough"/> is a command and its arguments that run dotnet (such
+    /// as unshare ... sh -c '...; exec "$@"' sh); it must exec it, so the pid stays Cloner's.
     /// </summary>
     public static async Task<ClonerHost> StartAsync(
         LiveServers? servers,
         Action<IDictionary<string, string?>>? configure = null,
-        bool testBlueprints = true)
+        bool testBlueprints = true,
+        IReadOnlyList<string>? launchThrough = null)
     {
         if (!File.Exists(RepoLayout.WebDll))
         {
@@ -92,7 +95,7 @@ public sealed class ClonerHost : IAsyncDisposable
         var dataDir = Path.GetFullPath(environment["Cloner__DataDir"]!, root);
         ProcFs.OwnDataDirs[dataDir] = true;
 
-        var process = Launch(root, port, environment);
+        var process = Launch(root, port, environment, launchThrough ?? []);
         var host = new ClonerHost(process, root, port, password, dataDir);
         process.OutputDataReceived += (_, e) => host.Append(e.Data, "out");
         process.ErrorDataReceived += (_, e) => host.Append(e.Data, "err");
@@ -203,15 +206,29 @@ public sealed class ClonerHost : IAsyncDisposable
         return environment;
     }
 
-    private static Process Launch(string root, int port, Dictionary<string, string?> environment)
+    private static Process Launch(
+        string root,
+        int port,
+        Dictionary<string, string?> environment,
+        IReadOnlyList<string> launchThrough)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launchThrough.Count > 0 ? launchThrough[0] : "dotnet")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in launchThrough.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (launchThrough.Count > 0)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(RepoLayout.WebDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
