@@ -200,7 +200,8 @@ internal sealed class ComponentLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// A line from Cloner itself about the component (started, exited, stopped).
+    /// Queues the lines read back from the files as one item, so a full queue drops them all
+    /// with a warning rather than some of them unseen.
     /// </summary>
     private void QueueHistory(IReadOnlyList<LogLine> history)
     {
@@ -216,6 +217,9 @@ internal sealed class ComponentLog : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A line from Cloner itself about the component (started, exited, stopped).
+    /// </summary>
     public void Note(string text) =>
         _queue.Writer.TryWrite(new Item(_time.GetUtcNow(), false, "[cloner] " + text, Kind.Note));
 
