@@ -31,6 +31,7 @@ internal sealed class ComponentLog : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RotatingLogFile _notes;
     private readonly Channel<Item> _queue;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Item> _notesWaiting = new();
     private readonly Task _writer;
     private readonly Lock _gate = new();
     private RelayTail[]? _tails;
@@ -66,6 +67,9 @@ internal sealed class ComponentLog : IAsyncDisposable
     }
 
     public LogRing Ring { get; }
+
+    /// <summary>Whether the queue to the ring is full now, for tests of a flood.</summary>
+    internal bool QueueIsFull => _queue.Reader.Count >= QueueLines;
 
     /// <summary>The component's log folder: <c>out/</c>, <c>err/</c> and the notes.</summary>
     public string Folder { get; }
@@ -220,8 +224,21 @@ internal sealed class ComponentLog : IAsyncDisposable
     /// <summary>
     /// A line from Cloner itself about the component (started, exited, stopped).
     /// </summary>
-    public void Note(string text) =>
-        _queue.Writer.TryWrite(new Item(_time.GetUtcNow(), false, "[cloner] " + text, Kind.Note));
+    public void Note(string text)
+    {
+        var note = new Item(_time.GetUtcNow(), false, "[cloner] " + text, Kind.Note);
+        if (_queue.Writer.TryWrite(note))
+        {
+            return;
+        }
+
+        // The queue is full (a flood) and a note must not wait, nor be dropped: it waits beside
+        // the queue, and the writer takes it at its next round, so it can come before lines
+        // that were queued ahead of it. When the queue is full the writer has a next round;
+        // otherwise the wake-up gives it one.
+        _notesWaiting.Enqueue(note);
+        _queue.Writer.TryWrite(new Item(default, false, "", Kind.Wake));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -247,27 +264,42 @@ internal sealed class ComponentLog : IAsyncDisposable
         var batch = new List<LogLine>(BatchLines);
         var notes = new List<LogLine>();
         var fresh = new List<LogLine>(BatchLines);
+        void Take(Item item)
+        {
+            if (item.Old is { } old)
+            {
+                batch.AddRange(old.Select(l => l with { Number = ++_number }));
+                return;
+            }
+
+            if (item.Kind == Kind.Wake)
+            {
+                return;
+            }
+
+            var line = new LogLine(++_number, item.At, item.IsError, item.Text);
+            batch.Add(line);
+            if (item.Kind != Kind.Old)
+            {
+                fresh.Add(line);
+            }
+
+            if (item.Kind == Kind.Note)
+            {
+                notes.Add(line);
+            }
+        }
+
         while (await _queue.Reader.WaitToReadAsync())
         {
+            while (_notesWaiting.TryDequeue(out var waiting))
+            {
+                Take(waiting);
+            }
+
             while (batch.Count < BatchLines && _queue.Reader.TryRead(out var item))
             {
-                if (item.Old is { } old)
-                {
-                    batch.AddRange(old.Select(l => l with { Number = ++_number }));
-                    continue;
-                }
-
-                var line = new LogLine(++_number, item.At, item.IsError, item.Text);
-                batch.Add(line);
-                if (item.Kind != Kind.Old)
-                {
-                    fresh.Add(line);
-                }
-
-                if (item.Kind == Kind.Note)
-                {
-                    notes.Add(line);
-                }
+                Take(item);
             }
 
             WriteNotes(notes);
@@ -281,6 +313,15 @@ internal sealed class ComponentLog : IAsyncDisposable
             notes.Clear();
             fresh.Clear();
         }
+
+        // Notes that came after the last round, while the log closed, still reach the file.
+        while (_notesWaiting.TryDequeue(out var last))
+        {
+            Take(last);
+        }
+
+        WriteNotes(notes);
+        Ring.Add(batch);
     }
 
     private void WriteNotes(List<LogLine> notes)
@@ -344,6 +385,9 @@ internal sealed class ComponentLog : IAsyncDisposable
         Output,
         Note,
         Old,
+
+        /// <summary>No line: wakes the writer for the notes that wait beside the queue.</summary>
+        Wake,
     }
 
     /// <summary>A line, or with <paramref name="Old"/> the history read from the files.</summary>
