@@ -118,11 +118,16 @@ public sealed class CloneService(
         return supervisor.Tail(clone, spec.Name, Math.Clamp(count, 0, 100_000));
     }
 
-    public async Task<string> LogFileAsync(
+    /// <summary>
+    /// The paths of a component's current stdout and stderr log files; throws for an unknown
+    /// clone or component.
+    /// </summary>
+    public async Task<(string Out, string Err)> LogFilesAsync(
         string clone, string component, CancellationToken cancellationToken)
     {
         var (_, spec) = await FindComponentAsync(clone, component, cancellationToken);
-        return supervisor.LogFilePath(clone, spec.Name);
+        return (supervisor.LogFilePath(clone, spec.Name),
+            supervisor.LogFilePath(clone, spec.Name, isError: true));
     }
 
     /// <summary>

@@ -33,8 +33,8 @@ public interface IComponentSupervisor
     /// <summary>The last <paramref name="count"/> lines the component wrote, oldest first.</summary>
     IReadOnlyList<LogLine> Tail(string clone, string component, int count);
 
-    /// <summary>The path of the component's current log file.</summary>
-    string LogFilePath(string clone, string component);
+    /// <summary>The path of the component's current stdout log file, or its stderr's.</summary>
+    string LogFilePath(string clone, string component, bool isError = false);
 
     /// <summary>
     /// Matches what the store recorded with what runs: re-adopts a process that is still the

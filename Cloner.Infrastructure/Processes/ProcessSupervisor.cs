@@ -129,9 +129,9 @@ public sealed partial class ProcessSupervisor : IComponentSupervisor, IAsyncDisp
         return ComponentLog.ReadFiles(ComponentLogsDir(clone, component), count);
     }
 
-    /// <summary>The stdout relay's <c>current</c> file; stderr's is beside it in err/.</summary>
-    public string LogFilePath(string clone, string component) =>
-        ComponentLog.CurrentPath(ComponentLogsDir(clone, component), isError: false);
+    /// <summary>The stdout relay's <c>current</c> file, or the stderr relay's in err/.</summary>
+    public string LogFilePath(string clone, string component, bool isError = false) =>
+        ComponentLog.CurrentPath(ComponentLogsDir(clone, component), isError);
 
     public async Task ForgetAsync(string clone, CancellationToken cancellationToken)
     {

@@ -231,7 +231,8 @@ public sealed class FakeWorld :
 
     public IReadOnlyList<LogLine> Tail(string clone, string component, int count) => [];
 
-    public string LogFilePath(string clone, string component) => $"/logs/{clone}/{component}.log";
+    public string LogFilePath(string clone, string component, bool isError = false) =>
+        $"/logs/{clone}/{component}.{(isError ? "err" : "out")}.log";
 
     public Task ReconcileAsync(IReadOnlyList<(Clone Clone, Blueprint? Blueprint)> clones,
         CancellationToken cancellationToken) => Task.CompletedTask;

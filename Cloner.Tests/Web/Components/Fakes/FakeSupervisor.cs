@@ -61,7 +61,8 @@ public sealed class FakeSupervisor(CloneFeed feed) : IComponentSupervisor
     public IReadOnlyList<LogLine> Tail(string clone, string component, int count) =>
         _logs.TryGetValue((clone, component), out var lines) ? lines.TakeLast(count).ToList() : [];
 
-    public string LogFilePath(string clone, string component) => $"/logs/{clone}/{component}.log";
+    public string LogFilePath(string clone, string component, bool isError = false) =>
+        $"/logs/{clone}/{component}.{(isError ? "err" : "out")}.log";
 
     public Task ReconcileAsync(IReadOnlyList<(Clone Clone, Blueprint? Blueprint)> clones,
         CancellationToken cancellationToken) => Task.CompletedTask;
