@@ -284,7 +284,7 @@ public sealed class ClonePageTests : DashboardContext
         {
             Assert.False(page.Find("[data-testid=start-bot1-vk]").HasAttribute("disabled"));
             var vk = page.Find("[data-testid=component-bot1-vk]").TextContent;
-            Assert.Contains("CPU -", vk);
+            Assert.Contains("CPU\u00A0-", vk);
             Assert.DoesNotContain("42.5", vk);
             Assert.DoesNotContain("64.0 MiB", vk);
         });
