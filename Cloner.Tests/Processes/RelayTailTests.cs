@@ -112,19 +112,7 @@ public sealed class RelayTailTests : IDisposable
         var current = Path.Combine(_folder, LogRelay.CurrentFile);
         await File.WriteAllTextAsync(current, "");
         await using var tail = StartTail(current);
-        await File.AppendAllTextAsync(current, Stamped("line 1"));
-        Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
-
-        // svlogd rotated three times between two reads, and the middle file cannot be read
-        // yet: a symbolic link to itself fails every open with ELOOP, for root too.
-        var broken = Path.Combine(_folder, "@4000000000000002.s");
-        File.CreateSymbolicLink(broken, broken);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
-            Stamped("line 4"));
-        await File.AppendAllTextAsync(current, Stamped("line 2"));
-        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
-        MoveIn(Stamped("line 5"), current);
+        var broken = await RotateThreeTimesMiddleBrokenAsync(current, "line 2");
 
         Assert.True(await SupervisorHarness.EventuallyAsync(
             () => _lines.Contains("line 2"), SupervisorHarness.Patience), "no \"line 2\"");
@@ -150,16 +138,7 @@ public sealed class RelayTailTests : IDisposable
         var current = Path.Combine(_folder, LogRelay.CurrentFile);
         await File.WriteAllTextAsync(current, "");
         await using var tail = StartTail(current, time, logger);
-        await File.AppendAllTextAsync(current, Stamped("line 1"));
-        Assert.True(await SupervisorHarness.EventuallyAsync(
-            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
-
-        var broken = Path.Combine(_folder, "@4000000000000002.s");
-        File.CreateSymbolicLink(broken, broken);
-        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
-            Stamped("line 4"));
-        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
-        MoveIn(Stamped("line 5"), current);
+        var broken = await RotateThreeTimesMiddleBrokenAsync(current, lastInOld: null);
         Assert.True(await tail.CatchUpAsync(SupervisorHarness.Patience), "no read round ended");
         Assert.Equal(["line 1"], _lines);
 
@@ -301,6 +280,32 @@ public sealed class RelayTailTests : IDisposable
 
     private static string Stamped(params string[] lines) =>
         string.Concat(lines.Select(l => "2026-01-01_00:00:00.00000 " + l + "\n"));
+
+    /// <summary>
+    /// Once "line 1" has arrived, plays svlogd rotating three times between two reads of the
+    /// tail: the old current (with <paramref name="lastInOld"/> added) becomes @1, @2 cannot be
+    /// read yet (a symbolic link to itself fails every open with ELOOP, for root too), @3
+    /// holds "line 4" and the new current "line 5". Answers @2's path.
+    /// </summary>
+    private async Task<string> RotateThreeTimesMiddleBrokenAsync(string current, string? lastInOld)
+    {
+        await File.AppendAllTextAsync(current, Stamped("line 1"));
+        Assert.True(await SupervisorHarness.EventuallyAsync(
+            () => _lines.Count >= 1, SupervisorHarness.Patience), "no \"line 1\"");
+
+        var broken = Path.Combine(_folder, "@4000000000000002.s");
+        File.CreateSymbolicLink(broken, broken);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "@4000000000000003.s"),
+            Stamped("line 4"));
+        if (lastInOld is not null)
+        {
+            await File.AppendAllTextAsync(current, Stamped(lastInOld));
+        }
+
+        File.Move(current, Path.Combine(_folder, "@4000000000000001.s"));
+        MoveIn(Stamped("line 5"), current);
+        return broken;
+    }
 
     private RelayTail StartTail(string path, TimeProvider? time = null, ILogger? logger = null)
     {
