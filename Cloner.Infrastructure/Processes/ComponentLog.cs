@@ -235,7 +235,8 @@ internal sealed class ComponentLog : IAsyncDisposable
         // The queue is full (a flood) and a note must not wait, nor be dropped: it waits beside
         // the queue, and the writer takes it at its next round, so it can come before lines
         // that were queued ahead of it. When the queue is full the writer has a next round;
-        // otherwise the wake-up gives it one.
+        // otherwise the wake-up gives it one. (A note after DisposeAsync stays here unread;
+        // nothing reads a disposed log.)
         _notesWaiting.Enqueue(note);
         _queue.Writer.TryWrite(new Item(default, false, "", Kind.Wake));
     }

@@ -131,7 +131,13 @@ public sealed partial class ProcessSupervisor
         }
     }
 
-    /// <summary>Starts the tails of a run, with the launch turn held.</summary>
+    /// <summary>
+    /// Starts the tails of a run, with the launch turn held.
+    /// Known shortcoming: the first follow of a component also reads its log history from the
+    /// files (up to <c>Cloner:LogRingLines</c> lines) inside the turn, so a first start of a
+    /// component with a large log holds up other starts for that read; reading the history
+    /// after the turn, before the tails hand on lines, would end that.
+    /// </summary>
     private void FollowDuringTurn(SupervisedComponent entry)
     {
         lock (_launchLock)
