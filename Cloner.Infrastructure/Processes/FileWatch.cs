@@ -320,7 +320,7 @@ public sealed class FileWatch
             }
 
             _byWatch.Clear();
-            close(inotify);
+            PosixSpawn.Close(inotify);
             _inotify = -1;
             return true;
         }
@@ -339,7 +339,7 @@ public sealed class FileWatch
         {
             subscribers = [.. _byWatch.Values.SelectMany(l => l)];
             _byWatch.Clear();
-            close(inotify);
+            PosixSpawn.Close(inotify);
             _inotify = -1;
             foreach (var subscription in subscribers)
             {
@@ -459,9 +459,6 @@ public sealed class FileWatch
 
     [DllImport("libc", SetLastError = true)]
     private static extern int inotify_rm_watch(int fd, int watch);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern nint read_events(int fd, byte[] buffer, nint count);

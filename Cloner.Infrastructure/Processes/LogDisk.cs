@@ -21,8 +21,6 @@ public sealed record LogDiskState(string LogsDir, long? FreeBytes, bool IsFull)
 /// </summary>
 public static class LogDisk
 {
-    /// <summary>How much a relay reads and writes at once: its <c>svlogd -b</c>.</summary>
-    public const long RelayBufferBytes = 128 * 1024;
 
     /// <summary>
     /// Below two relay buffers the disk is full. svlogd pauses only once a write fails, at
@@ -31,7 +29,7 @@ public static class LogDisk
     /// a round behind, could see it. A larger figure (1 MiB, say) would say "the relays have
     /// paused" while quiet relays still write happily for hours, and the message would lie.
     /// </summary>
-    public const long FullBelowBytes = 2 * RelayBufferBytes;
+    public const long FullBelowBytes = 2 * LogRelay.BufferBytes;
 
     /// <summary>errno ENOSPC, which .NET keeps as the IOException's HResult on Linux.</summary>
     private const int NoSpaceErrno = 28;
@@ -133,7 +131,7 @@ public static class LogDisk
     /// <summary>The relay's folder when it lies under the root and is gone, else null.</summary>
     private static string? OrphanFolder(int pid, string root)
     {
-        var prefix = $"svlogd -tt -b {RelayBufferBytes} ";
+        var prefix = $"svlogd -tt -b {LogRelay.BufferBytes} ";
         var commandLine = ProcFs.CommandLine(pid);
         if (commandLine is null || !commandLine.StartsWith(prefix, StringComparison.Ordinal))
         {

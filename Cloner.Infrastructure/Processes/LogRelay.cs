@@ -22,6 +22,9 @@ public static class LogRelay
     /// <summary>"2025-01-31_12:00:00.12345 ", svlogd's -tt stamp and the space after it.</summary>
     public const int StampLength = 26;
 
+    /// <summary>How much a relay reads and writes at once: its <c>svlogd -b</c>.</summary>
+    public const long BufferBytes = 128 * 1024;
+
     private const string StampFormat = "yyyy-MM-dd_HH:mm:ss.fffff";
 
     private static readonly Dictionary<string, string> _environment = new()
@@ -59,7 +62,7 @@ public static class LogRelay
         }
 
         // -b: read and write 128 KiB at a time, so a flood of output costs few system calls.
-        return PosixSpawn.Spawn(svlogd, ["svlogd", "-tt", "-b", "131072", folder],
+        return PosixSpawn.Spawn(svlogd, ["svlogd", "-tt", "-b", $"{BufferBytes}", folder],
             _environment, folder, stdin: readEnd, stdout: -1, stderr: -1);
     }
 
@@ -74,6 +77,14 @@ public static class LogRelay
             // An empty config is what svlogd reads as its defaults too.
         }
     }
+
+    /// <summary>The line's svlogd stamp, without the space after it; null when it has none.</summary>
+    public static string? StampOf(string line) =>
+        line.Length >= StampLength && line[StampLength - 1] == ' '
+            && DateTimeOffset.TryParseExact(line.AsSpan(0, StampLength - 1), StampFormat,
+                CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)
+            ? line[..(StampLength - 1)]
+            : null;
 
     /// <summary>
     /// A line of <c>current</c> without its end: the stamp, then the component's text.

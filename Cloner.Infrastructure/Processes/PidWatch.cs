@@ -65,7 +65,7 @@ public static class PidWatch
 
         if (isSame is not null && !isSame())
         {
-            close(fd);
+            PosixSpawn.Close(fd);
             return Task.CompletedTask;
         }
 
@@ -75,7 +75,7 @@ public static class PidWatch
         {
             if (!EnsureEpoll())
             {
-                close(fd);
+                PosixSpawn.Close(fd);
                 return null;
             }
 
@@ -84,7 +84,7 @@ public static class PidWatch
             WriteEvent(item, Readable, id);
             if (epoll_ctl(_epoll, Add, fd, ref MemoryMarshal.GetReference(item)) != 0)
             {
-                close(fd);
+                PosixSpawn.Close(fd);
                 return null;
             }
 
@@ -123,7 +123,7 @@ public static class PidWatch
             return false;
         }
 
-        close(fd);
+        PosixSpawn.Close(fd);
         return true;
     }
 
@@ -183,7 +183,7 @@ public static class PidWatch
 
             Span<byte> item = stackalloc byte[EventBytes];
             epoll_ctl(_epoll, Delete, watched.Fd, ref MemoryMarshal.GetReference(item));
-            close(watched.Fd);
+            PosixSpawn.Close(watched.Fd);
         }
 
         watched.Cancellation.Dispose();
@@ -232,7 +232,4 @@ public static class PidWatch
 
     [DllImport("libc", SetLastError = true)]
     private static extern int epoll_wait(int epoll, ref byte events, int max, int timeout);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 }

@@ -30,7 +30,7 @@ public sealed class LogDiskJudgeTests
     [Fact]
     public void Judge_FreeAtTwoRelayBuffers_NotFullNoMessages()
     {
-        var state = LogDisk.Judge(LogsDir, 2 * LogDisk.RelayBufferBytes, sawNoSpace: false);
+        var state = LogDisk.Judge(LogsDir, 2 * LogRelay.BufferBytes, sawNoSpace: false);
 
         Assert.False(state.IsFull);
         Assert.Null(state.Message);

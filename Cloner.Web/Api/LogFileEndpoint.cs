@@ -1,5 +1,6 @@
 using System.Text;
 using Cloner.Domain.Clones;
+using Cloner.Infrastructure.Processes;
 
 namespace Cloner.Web.Api;
 
@@ -11,9 +12,6 @@ namespace Cloner.Web.Api;
 /// </summary>
 public static class LogFileEndpoint
 {
-    /// <summary>svlogd -tt's stamp, <c>2026-12-03_18:29:52.83150</c>, sorts as text.</summary>
-    private const int StampLength = 25;
-
     public const string ErrorMark = "[stderr] ";
 
     public static void Map(RouteGroupBuilder api) =>
@@ -60,8 +58,9 @@ public static class LogFileEndpoint
         string outStamp = "", errStamp = "";
         while (nextOut is not null || nextErr is not null)
         {
-            outStamp = nextOut is null ? outStamp : Stamp(nextOut) ?? outStamp;
-            errStamp = nextErr is null ? errStamp : Stamp(nextErr) ?? errStamp;
+            // svlogd -tt's stamps (2026-12-03_18:29:52.83150) sort as text.
+            outStamp = nextOut is null ? outStamp : LogRelay.StampOf(nextOut) ?? outStamp;
+            errStamp = nextErr is null ? errStamp : LogRelay.StampOf(nextErr) ?? errStamp;
             if (nextErr is null
                 || (nextOut is not null && string.CompareOrdinal(outStamp, errStamp) <= 0))
             {
@@ -70,8 +69,8 @@ public static class LogFileEndpoint
             }
             else
             {
-                await writer.WriteLineAsync(Stamp(nextErr) is { } stamp
-                    ? string.Concat(stamp, " ", ErrorMark, nextErr.AsSpan(StampLength + 1))
+                await writer.WriteLineAsync(LogRelay.StampOf(nextErr) is { } stamp
+                    ? string.Concat(stamp, " ", ErrorMark, nextErr.AsSpan(LogRelay.StampLength))
                     : ErrorMark + nextErr);
                 nextErr = await ReadAsync(errLines, cancellationToken);
             }
@@ -95,10 +94,4 @@ public static class LogFileEndpoint
     private static async Task<string?> ReadAsync(
         StreamReader? reader, CancellationToken cancellationToken) =>
         reader is null ? null : await reader.ReadLineAsync(cancellationToken);
-
-    private static string? Stamp(string line) =>
-        line.Length > StampLength && line[StampLength] == ' ' && line[4] == '-'
-            && line[10] == '_'
-            ? line[..StampLength]
-            : null;
 }

@@ -68,7 +68,7 @@ public sealed class LogDiskAlertTests : DashboardContext
     public async Task CloneList_LogsDiskHasRoom_NoWarning()
     {
         await AddReadyCloneAsync("bot1", 1, 8100);
-        _monitor.LogDisk = new LogDiskState(Folder, 2 * LogDisk.RelayBufferBytes, IsFull: false);
+        _monitor.LogDisk = new LogDiskState(Folder, 2 * LogRelay.BufferBytes, IsFull: false);
 
         var page = Render<CloneList>();
 
