@@ -257,7 +257,6 @@ internal sealed class ComponentLog : IAsyncDisposable
 
         _queue.Writer.TryComplete();
         await _writer;
-        CloseNotes();
     }
 
     private async Task WriteLoopAsync()
@@ -353,30 +352,6 @@ internal sealed class ComponentLog : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogError(ex, "Could not write the notes of {Clone}/{Component} to {Path}",
-                _clone, _component, _notes.Path);
-        }
-        finally
-        {
-            // Notes come a few per run; a file kept open would cost a descriptor per component.
-            _notes.Close();
-        }
-    }
-
-    /// <summary>Closes the notes file; bytes it could not flush to a full disk are lost.</summary>
-    private void CloseNotes()
-    {
-        try
-        {
-            _notes.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            if (LogDisk.IsNoSpace(ex))
-            {
-                LogDisk.ReportNoSpace(_notes.Path);
-            }
-
-            _logger.LogWarning(ex, "Could not close the notes of {Clone}/{Component} at {Path}",
                 _clone, _component, _notes.Path);
         }
     }

@@ -7,9 +7,10 @@ namespace Cloner.Infrastructure.Processes;
 /// <summary>
 /// One component's log file. Lines are written as <c>&lt;time&gt; out|err &lt;text&gt;</c>;
 /// before a write would take the file past <see cref="MaxBytes"/> it becomes <c>.1</c>, the
-/// older backups move up one and the one past <see cref="Backups"/> is deleted.
+/// older backups move up one and the one past <see cref="Backups"/> is deleted. The file is
+/// open only while a write lasts, so it costs no descriptor between writes.
 /// </summary>
-public sealed class RotatingLogFile : IDisposable
+public sealed class RotatingLogFile
 {
     public const long DefaultMaxBytes = 10L * 1024 * 1024;
 
@@ -18,7 +19,6 @@ public sealed class RotatingLogFile : IDisposable
     private static readonly Encoding _utf8 = new UTF8Encoding(false);
 
     private readonly Lock _gate = new();
-    private FileStream? _stream;
 
     public RotatingLogFile(
         string path, long maxBytes = DefaultMaxBytes, int backups = DefaultBackups)
@@ -37,22 +37,24 @@ public sealed class RotatingLogFile : IDisposable
     public int Backups { get; }
 
     /// <summary>
-    /// Appends the lines and flushes them to the file. When that fails (a full disk, say) the
-    /// file is closed and the exception passes on; the next write opens it again.
+    /// Appends the lines, flushes them and closes the file. When that fails (a full disk, say)
+    /// the exception passes on, and what could not be flushed is lost.
     /// </summary>
     public void Write(IReadOnlyList<LogLine> lines)
     {
         lock (_gate)
         {
+            var stream = Open();
             try
             {
-                var stream = Open();
                 foreach (var line in lines)
                 {
                     var bytes = _utf8.GetBytes(Format(line));
                     if (stream.Length > 0 && stream.Length + bytes.Length > MaxBytes)
                     {
-                        stream = Rotate();
+                        stream.Dispose();
+                        Rotate();
+                        stream = Open();
                     }
 
                     stream.Write(bytes);
@@ -60,10 +62,9 @@ public sealed class RotatingLogFile : IDisposable
 
                 stream.Flush();
             }
-            catch (IOException)
+            finally
             {
-                Drop();
-                throw;
+                CloseAfterFailure(stream);
             }
         }
     }
@@ -103,18 +104,6 @@ public sealed class RotatingLogFile : IDisposable
         return lines.Select((text, i) => Parse(text, i + 1)).ToList();
     }
 
-    /// <summary>Closes the file until the next write opens it again.</summary>
-    public void Close()
-    {
-        lock (_gate)
-        {
-            _stream?.Dispose();
-            _stream = null;
-        }
-    }
-
-    public void Dispose() => Close();
-
     private static LogLine Parse(string text, long number)
     {
         // "2025-01-31T12:00:00.000Z out text"
@@ -129,38 +118,31 @@ public sealed class RotatingLogFile : IDisposable
         return new LogLine(number, DateTimeOffset.MinValue, false, text);
     }
 
-    /// <summary>Closes the file after a failed write; what it could not flush is lost.</summary>
-    private void Drop()
+    /// <summary>
+    /// Closes the file; after a failed write its last flush fails again, and the handle is
+    /// closed all the same (the write's own exception is the one that passes on).
+    /// </summary>
+    private static void CloseAfterFailure(FileStream stream)
     {
         try
         {
-            _stream?.Dispose();
+            stream.Dispose();
         }
         catch (IOException)
         {
-            // The handle is closed even when the last flush fails.
+            // Only when the write failed already; see above.
         }
-
-        _stream = null;
     }
 
     private FileStream Open()
     {
-        if (_stream is null)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write,
-                FileShare.ReadWrite | FileShare.Delete);
-        }
-
-        return _stream;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        return new FileStream(Path, FileMode.Append, FileAccess.Write,
+            FileShare.ReadWrite | FileShare.Delete);
     }
 
-    private FileStream Rotate()
+    private void Rotate()
     {
-        _stream?.Dispose();
-        _stream = null;
-
         var oldest = Backup(Backups);
         if (Backups == 0 || File.Exists(oldest))
         {
@@ -179,8 +161,6 @@ public sealed class RotatingLogFile : IDisposable
         {
             File.Move(Path, Backup(1), overwrite: true);
         }
-
-        return Open();
     }
 
     private string Backup(int n) => Path + "." + n.ToString(CultureInfo.InvariantCulture);

@@ -80,7 +80,6 @@ public sealed class LogDiskJudgeTests
             var line = new LogLine(1, DateTimeOffset.UtcNow, false, new string('n', 8000));
             var thrown = Assert.ThrowsAny<IOException>(() => file.Write([line]));
             Assert.True(LogDisk.IsNoSpace(thrown), $"{thrown.HResult}: {thrown.Message}");
-            file.Dispose();
 
             var log = new ComponentLog("bot1", "bot", Path.Combine(folder, "bot1", "bot"), 100,
                 new Cloner.Domain.Live.CloneFeed(), TimeProvider.System, NullLogger.Instance);

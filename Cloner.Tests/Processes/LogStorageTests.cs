@@ -33,16 +33,17 @@ public sealed class LogStorageTests : IDisposable
     }
 
     [Fact]
-    public void RotatingLogFile_PastThreshold_RotatesAndKeepsFiveBackups()
+    public void RotatingLogFile_PastThreshold_RotatesKeepsFiveBackupsAndHoldsNoDescriptor()
     {
         var path = Path.Combine(_folder, "bot.log");
-        using var file = new RotatingLogFile(path, maxBytes: 200, backups: 5);
+        var file = new RotatingLogFile(path, maxBytes: 200, backups: 5);
 
         foreach (var line in Lines(1, 100))
         {
             file.Write([line]);
         }
 
+        Assert.Empty(OpenFiles.TargetsUnder(_folder)!);
         var files = Directory.GetFiles(_folder).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(
             ["bot.log", "bot.log.1", "bot.log.2", "bot.log.3", "bot.log.4", "bot.log.5"],
@@ -63,13 +64,10 @@ public sealed class LogStorageTests : IDisposable
     {
         var path = Path.Combine(_folder, "vk.log");
         var at = new DateTimeOffset(2025, 3, 1, 12, 30, 45, 123, TimeSpan.Zero);
-        using (var file = new RotatingLogFile(path))
-        {
-            file.Write([
-                new LogLine(1, at, false, "hello"),
-                new LogLine(2, at, true, "oops  two spaces"),
-            ]);
-        }
+        new RotatingLogFile(path).Write([
+            new LogLine(1, at, false, "hello"),
+            new LogLine(2, at, true, "oops  two spaces"),
+        ]);
 
         var lines = RotatingLogFile.ReadTail(path, 1);
 
