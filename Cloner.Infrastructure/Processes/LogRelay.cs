@@ -78,7 +78,7 @@ public static class LogRelay
         }
     }
 
-    /// <summary>The line's svlogd stamp, without the space after it; null when it has none.</summary>
+    /// <summary>The svlogd stamp of a line, without the space; null when it has none.</summary>
     public static string? StampOf(string line) =>
         line.Length >= StampLength && line[StampLength - 1] == ' '
             && DateTimeOffset.TryParseExact(line.AsSpan(0, StampLength - 1), StampFormat,

@@ -104,7 +104,7 @@ public sealed partial class ProcessSupervisor
         try
         {
             FollowDuringTurn(entry);
-            relays = AdoptedRelays(RelaysOf(entry.Log.Folder), entry.Log.Folder);
+            relays = AdoptedRelays(RelaysOf(entry.Log.Folder));
             run = new ComponentRun
             {
                 Pid = pid,
@@ -136,35 +136,40 @@ public sealed partial class ProcessSupervisor
     }
 
     /// <summary>
-    /// The svlogd processes (pid and start ticks) that write a component's log folder, found
-    /// by their command line, since a re-adopted run's relays are not this Cloner's children.
+    /// The svlogd processes (pid and start ticks) that write a component's log folder, and
+    /// which stream each reads, found by their command line (read once each), since a
+    /// re-adopted run's relays are not this Cloner's children.
     /// </summary>
-    private static List<ProcStat> RelaysOf(string folder)
+    private static List<(ProcStat Relay, bool IsError)> RelaysOf(string folder)
     {
-        var expected = new[] { false, true }
-            .Select(e => " " + ComponentLog.StreamFolder(folder, e))
+        var streams = new[] { false, true }
+            .Select(isError => (Ending: " " + ComponentLog.StreamFolder(folder, isError), isError))
             .ToList();
         return ProcFs.All()
-            .Where(s => s.Comm == "svlogd" && !s.IsZombie
-                && ProcFs.CommandLine(s.Pid) is { } line
-                && expected.Any(e => line.EndsWith(e, StringComparison.Ordinal)))
+            .Where(s => s.Comm == "svlogd" && !s.IsZombie)
+            .SelectMany(s => ProcFs.CommandLine(s.Pid) is { } line
+                ? streams.Where(e => line.EndsWith(e.Ending, StringComparison.Ordinal))
+                    .Select(e => (s, e.isError))
+                : [])
             .ToList();
     }
 
     /// <summary>
-    /// Completes when the relays are gone: through a <see cref="PidWatch"/> each, or by polling
-    /// /proc without pidfds.
+    /// Completes when the relay is gone: through a <see cref="PidWatch"/>, or by polling /proc
+    /// without pidfds.
     /// </summary>
-    private async Task RelaysEndAsync(List<ProcStat> relays)
+    private async Task RelayEndsAsync(ProcStat relay)
     {
-        static bool IsRunning(ProcStat relay) =>
-            ProcFs.Stat(relay.Pid) is { IsZombie: false } now
-            && now.StartTicks == relay.StartTicks;
+        bool IsRunning() => IsSameProcess(
+            relay.Pid, relay.StartTicks, commandLine: null, allowZombie: false);
 
-        var watched = relays.Select(r => PidWatch.WhenExited(r.Pid, () => IsRunning(r)))
-            .ToList();
-        await Task.WhenAll(watched.OfType<Task>());
-        while (relays.Where((r, i) => watched[i] is null).Any(IsRunning))
+        if (PidWatch.WhenExited(relay.Pid, IsRunning) is { } watched)
+        {
+            await watched;
+            return;
+        }
+
+        while (IsRunning())
         {
             await Task.Delay(_relayPoll);
         }

@@ -107,12 +107,11 @@ public sealed partial class ProcessSupervisor
     /// The relays of a re-adopted run, found by their command line; a stream whose relay is
     /// not found counts as ended.
     /// </summary>
-    private List<RelayWatch> AdoptedRelays(List<ProcStat> found, string folder) =>
+    private List<RelayWatch> AdoptedRelays(List<(ProcStat Relay, bool IsError)> found) =>
         new[] { false, true }
             .Select(isError => new RelayWatch(isError, found
-                .Where(r => ProcFs.CommandLine(r.Pid) is { } line && line.EndsWith(
-                    " " + ComponentLog.StreamFolder(folder, isError), StringComparison.Ordinal))
-                .Select(r => RelaysEndAsync([r]))
+                .Where(r => r.IsError == isError)
+                .Select(r => RelayEndsAsync(r.Relay))
                 .FirstOrDefault() ?? Task.CompletedTask))
             .ToList();
 }
